@@ -1,0 +1,96 @@
+"""Typed settings from the environment and an optional ``.env`` file. Secrets are never printed."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot import PROJECT_ROOT
+
+
+class SettingError(Exception):
+    """A setting is missing or wrong; the message names it in one line (never its value)."""
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """KEY=value lines; comments and blanks skipped; values may be quoted."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        values[key.strip().removeprefix("export ").strip()] = value
+    return values
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: str | None = field(default=None, repr=False)
+    api_url: str = "https://api.telegram.org"
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    webhook_secret: str | None = field(default=None, repr=False)
+    db_path: str = str(PROJECT_ROOT / "data" / "feather.sqlite3")
+    content_dir: Path = PROJECT_ROOT
+    log_level: str = "INFO"
+    reply_pause: float = 0.6
+    daily_rate: float = 25.0
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, dotenv: Path | None = None) -> "Settings":
+        """Environment wins over ``.env``; every value is checked and a bad one named."""
+        merged = read_dotenv(dotenv if dotenv is not None else PROJECT_ROOT / ".env")
+        merged.update(env if env is not None else os.environ)
+
+        def get(name: str) -> str | None:
+            value = merged.get(name, "").strip()
+            return value or None
+
+        def number(name: str, default: float, kind: type = float) -> float:
+            value = get(name)
+            if value is None:
+                return default
+            try:
+                parsed = kind(value)
+            except ValueError:
+                raise SettingError(f"{name} must be a number, got something else") from None
+            if parsed < 0:
+                raise SettingError(f"{name} must not be negative")
+            return parsed
+
+        level = (get("FEATHER_LOG_LEVEL") or "INFO").upper()
+        if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise SettingError("FEATHER_LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR")
+        token = get("TELEGRAM_BOT_TOKEN")
+        if token is not None and (":" not in token or " " in token):
+            raise SettingError("TELEGRAM_BOT_TOKEN does not look like a bot token (123456:ABC...)")
+        api_url = (get("TELEGRAM_API_URL") or cls.api_url).rstrip("/")
+        if not api_url.startswith(("http://", "https://")):
+            raise SettingError("TELEGRAM_API_URL must start with http:// or https://")
+        webhook_url = get("WEBHOOK_URL")
+        secret = get("WEBHOOK_SECRET")
+        if webhook_url and not secret:
+            raise SettingError("WEBHOOK_SECRET is required when WEBHOOK_URL is set")
+        if secret and not all(c.isalnum() or c in "_-" for c in secret) or (secret and len(secret) > 256):
+            raise SettingError("WEBHOOK_SECRET may use only A-Z, a-z, 0-9, _ and - (1-256 characters)")
+        return cls(
+            token=token,
+            api_url=api_url,
+            webhook_url=webhook_url,
+            webhook_listen=get("WEBHOOK_LISTEN") or cls.webhook_listen,
+            webhook_port=int(number("WEBHOOK_PORT", cls.webhook_port, int)),
+            webhook_secret=secret,
+            db_path=get("FEATHER_DB_PATH") or cls.db_path,
+            content_dir=Path(get("FEATHER_CONTENT_DIR") or PROJECT_ROOT),
+            log_level=level,
+            reply_pause=number("FEATHER_REPLY_PAUSE", cls.reply_pause),
+            daily_rate=number("FEATHER_DAILY_RATE", cls.daily_rate),
+        )

@@ -1,0 +1,264 @@
+"""Cross-file checks that need the whole content (and the matcher): Feather's content validator.
+
+Each check returns problems with file and line; ``--check`` prints them, the bot refuses to start
+on errors. Kept as small named functions so a new rule is one more function in ``CHECKS``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from html.parser import HTMLParser
+
+from rapidfuzz import fuzz
+
+from bot.content.loader import Loaded
+from bot.content.model import SPECIAL_TARGETS, TOPICS, Content, Flow
+from bot.content.problems import Problem
+from bot.engine import callbacks
+from bot.matching import Matcher
+from bot.matching.terms import terms
+from bot.text import Normaliser
+
+MAX_MESSAGE = 4096
+MIN_EXAMPLES = 12
+MAX_TITLE = 40
+ALIKE = 96.0
+"""Two examples in different topics at least this similar (after normalising) are reported."""
+
+REQUIRED_MESSAGES = (
+    "welcome", "menu_prompt", "theme_prompt", "help", "about", "not_sure", "not_sure_no_ideas",
+    "sources_intro", "unknown_button", "error", "non_text", "voice", "group_only", "privacy",
+    "mydata_intro", "mydata_empty", "forget_confirm", "forget_done", "forget_cancelled",
+    "country_ask", "country_set", "country_not_found", "support_intro", "support_crisis_heading",
+    "support_other_heading", "support_ask_country", "label_menu", "label_sources",
+    "label_back_to_talking", "label_more_support", "label_im_safe", "label_forget_yes",
+    "label_forget_no", "label_elsewhere", "label_country", "crisis_intro", "crisis_no_country",
+    "crisis_outro", "medical_intro", "medical_signs", "medical_no_country", "checkin",
+    "label_checkin_yes", "label_checkin_no", "safe_ack", "safe_misread", "label_misread",
+)
+
+_ALLOWED_TAGS = {"b": set(), "i": set(), "a": {"href"}}
+
+
+class _HtmlChecker(HTMLParser):
+    """Finds tags outside Telegram's small subset and unbalanced ones."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.errors: list[str] = []
+        self.open: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _ALLOWED_TAGS:
+            self.errors.append(f"tag <{tag}> is not allowed (use <b>, <i>, <a href>)")
+            return
+        for name, value in attrs:
+            if name not in _ALLOWED_TAGS[tag]:
+                self.errors.append(f"attribute '{name}' is not allowed on <{tag}>")
+            elif name == "href" and not (value or "").startswith(("https://", "http://", "tg://")):
+                self.errors.append("a link must start with https://")
+        self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open or self.open[-1] != tag:
+            self.errors.append(f"</{tag}> does not close the last opened tag")
+        else:
+            self.open.pop()
+
+
+def html_problems(text: str) -> list[str]:
+    parser = _HtmlChecker()
+    parser.feed(text)
+    parser.close()
+    if parser.open:
+        parser.errors.append(f"<{parser.open[-1]}> is never closed")
+    if re.search(r"&(?![a-z]+;|#\d+;)", text):
+        parser.errors.append("a bare '&' must be written &amp;")
+    return parser.errors
+
+
+def _flows_checks(content: Content) -> list[Problem]:
+    problems = []
+    flow_ids = set(content.flows)
+    for flow in content.flows.values():
+        if flow.topic not in TOPICS:
+            problems.append(Problem(flow.where, f"flow '{flow.id}' has unknown topic '{flow.topic}'"))
+        if len(flow.examples) < MIN_EXAMPLES:
+            problems.append(Problem(flow.where, f"flow '{flow.id}' has {len(flow.examples)} examples; "
+                                                f"at least {MIN_EXAMPLES} are needed"))
+        if len(flow.title) > MAX_TITLE:
+            problems.append(Problem(flow.where, f"title of '{flow.id}' is over {MAX_TITLE} characters"))
+        seen: set[str] = set()
+        for node in flow.nodes:
+            if node.id in seen:
+                problems.append(Problem(node.where, f"node id '{node.id}' is used twice in flow '{flow.id}'"))
+            seen.add(node.id)
+            if node.id in flow_ids:
+                problems.append(Problem(node.where, f"node id '{node.id}' is also a flow id; rename it"))
+        problems += _node_checks(content, flow)
+        problems += _reachability(flow)
+    for topic in TOPICS:
+        if not content.flows_for(topic):
+            problems.append(Problem(_first_where(content), f"topic '{topic}' has no flow"))
+    return problems
+
+
+def _first_where(content: Content):  # type: ignore[no-untyped-def]
+    return next(iter(content.flows.values())).where if content.flows else _nowhere()
+
+
+def _nowhere():  # type: ignore[no-untyped-def]
+    from bot.content.yamlsrc import Where
+
+    return Where("dialogs/", 1)
+
+
+def resolve_goto(content: Content, flow: Flow, goto: str) -> tuple[str, str] | None:
+    """(flow id, node id) a button leads to, ("", target) for a special target, None if nowhere."""
+    if goto in SPECIAL_TARGETS:
+        return ("", goto)
+    if flow.node(goto):
+        return (flow.id, goto)
+    target_flow, _, node_id = goto.partition("/")
+    other = content.flows.get(target_flow)
+    if other is None:
+        return None
+    if node_id:
+        return (other.id, node_id) if other.node(node_id) else None
+    return (other.id, other.start.id)
+
+
+def _node_checks(content: Content, flow: Flow) -> list[Problem]:
+    problems = []
+    for node in flow.nodes:
+        name = f"{flow.id}/{node.id}"
+        for text in node.texts:
+            if len(text) > MAX_MESSAGE:
+                problems.append(Problem(node.where, f"a text of '{name}' is {len(text)} characters; "
+                                                    f"Telegram's limit is {MAX_MESSAGE}"))
+            for issue in html_problems(text):
+                problems.append(Problem(node.where, f"text of '{name}': {issue}"))
+        for source in node.sources:
+            if source not in content.sources:
+                problems.append(Problem(node.where, f"'{name}' cites unknown source '{source}'"))
+        if not node.buttons:
+            problems.append(Problem(node.where, f"'{name}' has no buttons of its own: a dead end"))
+        for button in node.buttons:
+            target = resolve_goto(content, flow, button.goto)
+            if target is None:
+                problems.append(Problem(button.where, f"button '{button.label}' goes to "
+                                                      f"'{button.goto}', which does not exist"))
+            elif target[0] and len(f"n:{target[0]}/{target[1]}".encode()) > 64:
+                problems.append(Problem(button.where, "flow and node ids too long for a button"))
+            if len(button.label) > 64:
+                problems.append(Problem(button.where, f"button label '{button.label[:20]}...' is too long"))
+    return problems
+
+
+def _reachability(flow: Flow) -> list[Problem]:
+    reached = {flow.start.id}
+    frontier = [flow.start]
+    while frontier:
+        node = frontier.pop()
+        for button in node.buttons:
+            target = button.goto.split("/", 1)[1] if button.goto.startswith(f"{flow.id}/") else button.goto
+            child = flow.node(target)
+            if child and child.id not in reached:
+                reached.add(child.id)
+                frontier.append(child)
+    return [Problem(n.where, f"node '{flow.id}/{n.id}' cannot be reached from the start of its flow")
+            for n in flow.nodes if n.id not in reached]
+
+
+def _alike_examples(content: Content, normaliser: Normaliser) -> list[Problem]:
+    """Pairs of examples in different topics that the matcher cannot tell apart."""
+    problems = []
+    seen: dict[str, tuple[str, object, str]] = {}
+    prepared = []
+    for flow in content.flows.values():
+        for example in flow.examples:
+            key = " ".join(sorted(set(terms(normaliser.words(example.text)))))
+            if not key:
+                problems.append(Problem(example.where, f"example '{example.text}' has no words the matcher uses"))
+                continue
+            prepared.append((key, flow.topic, example))
+    for key, topic, example in prepared:
+        if key in seen and seen[key][0] != topic:
+            other_topic, other_where, other_text = seen[key]
+            problems.append(Problem(example.where, f"example '{example.text}' ({topic}) is the same to "
+                                                   f"the matcher as '{other_text}' ({other_topic}) at {other_where}"))
+        seen.setdefault(key, (topic, example.where, example.text))
+    for i, (key_a, topic_a, ex_a) in enumerate(prepared):
+        for key_b, topic_b, ex_b in prepared[i + 1:]:
+            if topic_a != topic_b and key_a != key_b and len(key_a) > 12 and fuzz.ratio(key_a, key_b) >= ALIKE:
+                problems.append(Problem(ex_b.where, f"example '{ex_b.text}' ({topic_b}) is almost the same "
+                                                    f"as '{ex_a.text}' ({topic_a}) at {ex_a.where}"))
+    return problems
+
+
+def _menu_checks(content: Content) -> list[Problem]:
+    problems = []
+    for theme in content.menu:
+        for flow_id in theme.flows:
+            if flow_id not in content.flows:
+                problems.append(Problem(theme.where, f"theme '{theme.id}' lists unknown flow '{flow_id}'"))
+        try:
+            callbacks.encode("t", theme.id)
+        except ValueError:
+            problems.append(Problem(theme.where, f"theme id '{theme.id}' is too long"))
+    return problems
+
+
+def _message_checks(loaded: Loaded) -> list[Problem]:
+    problems = []
+    content = loaded.content
+    where = next(iter(loaded.message_places.values()), _nowhere())
+    for key in REQUIRED_MESSAGES:
+        if key not in content.messages:
+            problems.append(Problem(where, f"content/messages.yaml needs the message '{key}'"))
+    for key, texts in content.messages.items():
+        for text in texts:
+            for issue in html_problems(text):
+                problems.append(Problem(loaded.message_places[key], f"message '{key}': {issue}"))
+            if len(text) > MAX_MESSAGE:
+                problems.append(Problem(loaded.message_places[key], f"message '{key}' is over {MAX_MESSAGE}"))
+    return problems
+
+
+def _resource_checks(content: Content) -> list[Problem]:
+    problems = []
+    phone = re.compile(r"^[0-9][0-9 -]*[0-9]( \([0-9 -]+\))?$|^1-[0-9]{3}-[A-Z]{3}-[A-Z]{4} \([0-9-]+\)$")
+    for country in content.countries.values():
+        for service in country.services:
+            if service.phone and not phone.match(service.phone):
+                problems.append(Problem(service.where, f"phone '{service.phone}' of '{service.id}' is not "
+                                                       "in the helplines sheet's form"))
+            if service.mark == "NOT_FOUND" and service.phone:
+                problems.append(Problem(service.where, f"'{service.id}' is NOT_FOUND: show no number"))
+            if service.mark == "CONFLICT" and not service.note:
+                problems.append(Problem(service.where, f"'{service.id}' is CONFLICT: it needs a note"))
+    return problems
+
+
+def _source_checks(content: Content) -> list[Problem]:
+    cited = {s for flow in content.flows.values() for node in flow.nodes for s in node.sources}
+    return [Problem(source.where, f"source '{source.id}' is never cited", "warning")
+            for source in content.sources.values() if source.id not in cited]
+
+
+def check_content(loaded: Loaded, matcher: Matcher, normaliser: Normaliser) -> list[Problem]:
+    """Run every cross-file check; the matcher is passed so checks see what it sees."""
+    content = loaded.content
+    checks: list[Callable[[], list[Problem]]] = [
+        lambda: _flows_checks(content),
+        lambda: _alike_examples(content, normaliser),
+        lambda: _menu_checks(content),
+        lambda: _message_checks(loaded),
+        lambda: _resource_checks(content),
+        lambda: _source_checks(content),
+    ]
+    problems: list[Problem] = []
+    for check in checks:
+        problems.extend(check())
+    return problems

@@ -1,0 +1,162 @@
+"""The content as typed, immutable data: what the loader builds and every other module reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.content.yamlsrc import Where
+
+TOPICS: tuple[str, ...] = (
+    "mc_what", "mc_after_loss", "mc_duration", "mc_where", "mc_effects", "mc_other_sources",
+    "mc_evidence", "loss_fault", "loss_common", "loss_types", "loss_physical",
+    "loss_medical_urgent", "loss_ttc", "loss_recurrent", "grief_feelings", "grief_partner",
+    "grief_others", "grief_dates", "grief_validation", "grief_supporting", "remember_ideas",
+    "remember_tattoo", "remember_keepsake", "remember_name", "resources", "daily_reflection",
+    "about_bot", "greeting", "thanks", "goodbye",
+)
+"""Every topic the matcher knows. Each must be the topic of at least one flow."""
+
+SPECIAL_TARGETS: tuple[str, ...] = ("menu", "daily", "country", "support")
+"""Button targets that are not flows: handled by the engine itself."""
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    where: Where
+
+
+@dataclass(frozen=True)
+class ButtonSpec:
+    """A button as written in YAML: a label and where it leads."""
+
+    label: str
+    goto: str
+    where: Where
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    texts: tuple[str, ...]
+    buttons: tuple[ButtonSpec, ...]
+    sources: tuple[str, ...]
+    where: Where
+
+
+@dataclass(frozen=True)
+class Flow:
+    id: str
+    topic: str
+    title: str
+    examples: tuple[Example, ...]
+    nodes: tuple[Node, ...]
+    where: Where
+
+    @property
+    def start(self) -> Node:
+        return self.nodes[0]
+
+    def node(self, node_id: str) -> Node | None:
+        return next((node for node in self.nodes if node.id == node_id), None)
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    authors: str
+    year: int | None
+    title: str
+    published_in: str
+    doi: str | None
+    url: str | None
+    where: Where
+
+    def short(self) -> str:
+        """One readable line: authors, year, title, where published, link."""
+        year = f" ({self.year})" if self.year else ""
+        link = self.url or (f"https://doi.org/{self.doi}" if self.doi else "")
+        venue = f" {self.published_in}." if self.published_in else ""
+        return f"{self.authors}{year}. {self.title}.{venue} {link}".strip()
+
+
+@dataclass(frozen=True)
+class Service:
+    """A helpline or charity in one country."""
+
+    id: str
+    name: str
+    offers: str
+    crisis: bool
+    medical: bool
+    phone: str | None
+    text: str | None
+    email: str | None
+    hours: str | None
+    website: str | None
+    mark: str
+    note: str | None
+    source: str
+    verified_on: str
+    where: Where
+
+
+@dataclass(frozen=True)
+class Country:
+    code: str
+    name: str
+    aliases: tuple[str, ...]
+    timezone: str
+    emergency: str | None
+    urgent_medical: str
+    services: tuple[Service, ...]
+    where: Where
+
+    @property
+    def crisis_services(self) -> tuple[Service, ...]:
+        return tuple(s for s in self.services if s.crisis)
+
+    @property
+    def support_services(self) -> tuple[Service, ...]:
+        return tuple(s for s in self.services if not s.crisis)
+
+
+@dataclass(frozen=True)
+class Reflection:
+    id: str
+    text: str
+    prompt: str | None
+    where: Where
+
+
+@dataclass(frozen=True)
+class MenuTheme:
+    id: str
+    label: str
+    flows: tuple[str, ...]
+    where: Where
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything loaded from ``dialogs/`` and ``content/``."""
+
+    flows: dict[str, Flow]
+    sources: dict[str, Source]
+    countries: dict[str, Country]
+    reflections: tuple[Reflection, ...]
+    special_reflections: dict[str, str]
+    menu: tuple[MenuTheme, ...]
+    messages: dict[str, tuple[str, ...]]
+    lexicon_sections: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def flows_for(self, topic: str) -> list[Flow]:
+        return [flow for flow in self.flows.values() if flow.topic == topic]
+
+    def main_flow(self, topic: str) -> Flow | None:
+        """The flow a matched topic opens: the one whose id is the topic, else the first."""
+        return self.flows.get(topic) or next(iter(self.flows_for(topic)), None)
+
+    def text(self, key: str) -> str:
+        """The first variant of a message from ``content/messages.yaml``."""
+        return self.messages[key][0]

@@ -1,0 +1,1 @@
+"""The transport-free conversation engine: ``engine.Engine`` with plain data from ``types``."""

@@ -1,0 +1,45 @@
+"""Helplines for a person's country, written out from ``content/resources.yaml``."""
+
+from __future__ import annotations
+
+from html import escape
+
+from bot.content.model import Content, Country, Service
+
+
+def service_line(service: Service) -> str:
+    """One service in a short readable form; CONFLICT numbers carry their caution."""
+    ways: list[str] = []
+    if service.phone:
+        ways.append(f"call {escape(service.phone)}")
+    if service.text:
+        ways.append(f"text {escape(service.text)}")
+    if service.email:
+        ways.append(escape(service.email))
+    if service.website:
+        ways.append(f'<a href="{escape(service.website, quote=True)}">{escape(_site(service.website))}</a>')
+    hours = f" ({escape(service.hours)})" if service.hours else ""
+    note = f" {escape(service.note)}" if service.note else ""
+    return f"• <b>{escape(service.name)}</b>{hours}: {escape(service.offers)} {', '.join(ways)}.{note}"
+
+
+def _site(url: str) -> str:
+    return url.removeprefix("https://").removeprefix("http://").removeprefix("www.").rstrip("/")
+
+
+def emergency_line(country: Country) -> str:
+    if country.emergency:
+        return f"In an emergency, call <b>{escape(country.emergency)}</b>."
+    return "In an emergency, call your local emergency number."
+
+
+def crisis_lines(country: Country) -> list[str]:
+    return [service_line(s) for s in country.crisis_services]
+
+
+def support_lines(country: Country) -> list[str]:
+    return [service_line(s) for s in country.support_services]
+
+
+def country_for(content: Content, code: str | None) -> Country | None:
+    return content.countries.get(code) if code else None

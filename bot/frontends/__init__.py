@@ -1,0 +1,1 @@
+"""Front ends: thin adapters from a transport (terminal, Telegram) to ``Conversations``."""

@@ -1,0 +1,128 @@
+"""The SQLite store: created on first use (owner-only), WAL mode, migrated forward at start-up.
+
+Only what the privacy notice lists is kept: chat id, conversation position and settings (a small
+JSON document without any message text), country, timestamps. Event counts are per day and
+carry no chat id.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bot.engine.types import UserState
+from bot.store.migrations import MIGRATIONS
+
+
+class Store:
+    """A thread-safe wrapper around one SQLite connection."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            self._create_private(Path(self.path))
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.execute("PRAGMA busy_timeout=5000")
+        self.migrate()
+
+    @staticmethod
+    def _create_private(path: Path) -> None:
+        """Create the file readable by its owner only, before SQLite opens it."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+            os.close(fd)
+        os.chmod(path, 0o600)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic unit of work (BEGIN IMMEDIATE ... COMMIT, rolled back on error)."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.query("PRAGMA user_version")[0][0])
+
+    def migrate(self) -> None:
+        for version, script in MIGRATIONS:
+            if version <= self.schema_version:
+                continue
+            with self._lock:
+                self._db.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version={version};\nCOMMIT;")
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # ----------------------------------------------------------------- chats
+    def load_state(self, chat_id: int) -> UserState:
+        rows = self.query("SELECT state FROM chats WHERE chat_id = ?", (chat_id,))
+        return UserState.from_dict(json.loads(rows[0]["state"])) if rows else UserState()
+
+    def save_state(self, chat_id: int, state: UserState, now: datetime) -> None:
+        stamp = now.isoformat(timespec="seconds")
+        with self.transaction() as db:
+            db.execute(
+                """INSERT INTO chats (chat_id, state, country, created_at, updated_at)
+                   VALUES (?, ?, ?, ?, ?)
+                   ON CONFLICT(chat_id) DO UPDATE SET state = excluded.state,
+                       country = excluded.country, updated_at = excluded.updated_at""",
+                (chat_id, json.dumps(state.to_dict(), sort_keys=True), state.country, stamp, stamp),
+            )
+
+    def forget(self, chat_id: int) -> None:
+        """Delete every row about this chat, in every table that has a chat_id column."""
+        with self.transaction() as db:
+            tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+            for table in tables:
+                columns = [c[1] for c in db.execute(f"PRAGMA table_info({table})")]
+                if "chat_id" in columns:
+                    db.execute(f"DELETE FROM {table} WHERE chat_id = ?", (chat_id,))
+
+    def my_data(self, chat_id: int) -> dict[str, list[dict[str, Any]]]:
+        """Every stored row about this chat, table by table."""
+        result: dict[str, list[dict[str, Any]]] = {}
+        tables = [r[0] for r in self.query("SELECT name FROM sqlite_master WHERE type='table'")]
+        for table in tables:
+            columns = [c[1] for c in self.query(f"PRAGMA table_info({table})")]
+            if "chat_id" in columns:
+                rows = self.query(f"SELECT * FROM {table} WHERE chat_id = ?", (chat_id,))
+                if rows:
+                    result[table] = [dict(row) for row in rows]
+        return result
+
+    # ----------------------------------------------------------------- counts
+    def count_event(self, event: str, now: datetime) -> None:
+        with self.transaction() as db:
+            db.execute(
+                """INSERT INTO event_counts (event, day, count) VALUES (?, ?, 1)
+                   ON CONFLICT(event, day) DO UPDATE SET count = count + 1""",
+                (event, now.date().isoformat()),
+            )
+
+    def event_total(self, event: str) -> int:
+        rows = self.query("SELECT COALESCE(SUM(count), 0) FROM event_counts WHERE event = ?", (event,))
+        return int(rows[0][0])

@@ -1,0 +1,95 @@
+"""Turn what people type into a canonical form, so matching sees meaning rather than spelling.
+
+NFKC, casefold, curly quotes, accents, emoji and punctuation are folded; contractions, forum
+abbreviations ("mc", "d&c", "ttc") and spelling variants come from ``content/lexicon.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
+        "\u00b4": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
+        "\u2013": "-", "\u2014": "-", "\u2026": "...",
+    }
+)
+# A token: letters/digits in any script, joined by the symbols that abbreviations use (m/c, d&c).
+_TOKEN = re.compile(r"[^\W_]+(?:['&/+][^\W_]+)*'?")
+_REPEATS = re.compile(r"([^\W\d_])\1{2,}")
+_SENTENCE_END = re.compile(r"(?<=[.!?\n;:])\s+|\n+")
+
+MAX_INPUT_CHARS = 20_000
+"""Longer messages are cut before normalising: nobody's question sits past this, and cost stays bounded."""
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Word-level replacements, applied to whole tokens after casefolding."""
+
+    replacements: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_sections(cls, sections: dict[str, dict[str, str]]) -> "Lexicon":
+        merged: dict[str, str] = {}
+        for mapping in sections.values():
+            for key, value in mapping.items():
+                merged[_fold(str(key))] = str(value)
+        return cls(merged)
+
+
+def _strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _fold(text: str) -> str:
+    """Casefold, unify quotes and drop accents: the part of normalisation that needs no lexicon."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
+    return unicodedata.normalize("NFC", _strip_accents(text))
+
+
+class Normaliser:
+    """Normalises text with one lexicon; cheap to call, safe to share between threads."""
+
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        self._lexicon = lexicon or Lexicon()
+        self._cached = lru_cache(maxsize=8192)(self._normalise_uncached)
+
+    def words(self, text: str) -> list[str]:
+        """The canonical words of ``text``, in order."""
+        return self.normalise(text).split()
+
+    def normalise(self, text: str) -> str:
+        """Canonical, space-separated form of ``text`` (empty for text with no words)."""
+        return self._cached(text[:MAX_INPUT_CHARS])
+
+    def _normalise_uncached(self, text: str) -> str:
+        folded = _REPEATS.sub(r"\1\1", _fold(text))
+        out: list[str] = []
+        for token in _TOKEN.findall(folded):
+            token = token.rstrip("'")
+            replacement = self._lexicon.replacements.get(token)
+            if replacement is None and "'" in token:
+                replacement = self._lexicon.replacements.get(token.replace("'", ""))
+            if replacement is None:
+                replacement = self._repeated_letter_variant(token)
+            out.extend(re.findall(r"[^\W_]+", replacement))
+        return " ".join(out)
+
+    def _repeated_letter_variant(self, token: str) -> str:
+        """"sooo" was folded to "soo"; prefer the lexicon's or the single-letter form when known."""
+        single = re.sub(r"([^\W\d_])\1", r"\1", token)
+        if single != token and single in self._lexicon.replacements:
+            return self._lexicon.replacements[single]
+        return token
+
+    def sentences(self, text: str) -> list[str]:
+        """Normalised sentences of ``text`` (raw text split at sentence ends and line breaks)."""
+        parts = _SENTENCE_END.split(text[:MAX_INPUT_CHARS].translate(_QUOTES))
+        result = [self.normalise(part) for part in parts]
+        return [part for part in result if part]
