@@ -128,12 +128,9 @@ class Matcher:
         if not dots:
             return
         joined = " ".join(sorted(unique))
-        candidates = list(dots)
-        fuzzy = process.cdist(
-            [joined], [self._examples[i].joined for i in candidates], scorer=fuzz.token_set_ratio
-        )[0]
-        for position, fuzzy_score in zip(candidates, fuzzy):
+        for position in dots:
             example = self._examples[position]
+            fuzzy_score = fuzz.token_set_ratio(joined, example.joined)
             cosine = dots[position] / (window_norm * example.norm)
             score = 100.0 * (1 - self._fuzzy_weight) * cosine + self._fuzzy_weight * float(fuzzy_score)
             if score > best.get(example.topic, 0.0):
