@@ -329,6 +329,13 @@ def _load_lexicon(r: _Reader, path: Path) -> dict[str, dict[str, str]]:
     return sections
 
 
+def _load_out_of_scope(r: _Reader, path: Path) -> tuple[str, ...]:
+    data = r.load(path, {"last_reviewed": True, "examples": True})
+    if data is None:
+        return ()
+    return tuple(text for text, _ in r.text_list(data, "examples", "out_of_scope.yaml") if text)
+
+
 def check_review_dates(r: _Reader, today: date) -> None:
     for name, (value, where) in r.reviewed.items():
         try:
@@ -360,8 +367,10 @@ def load_content(root: Path, today: date | None = None) -> Loaded:
     menu = _load_menu(r, content_dir / "menu.yaml")
     messages, places = _load_messages(r, content_dir / "messages.yaml")
     lexicon = _load_lexicon(r, content_dir / "lexicon.yaml")
+    out_of_scope = _load_out_of_scope(r, content_dir / "out_of_scope.yaml")
     check_review_dates(r, today or date.today())
-    content = Content(flows, sources, countries, reflections, special, menu, messages, lexicon)
+    content = Content(flows, sources, countries, reflections, special, menu, messages, lexicon,
+                      out_of_scope)
     return Loaded(content, r.problems, places)
 
 

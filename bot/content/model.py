@@ -149,6 +149,8 @@ class Content:
     menu: tuple[MenuTheme, ...]
     messages: dict[str, tuple[str, ...]]
     lexicon_sections: dict[str, dict[str, str]] = field(default_factory=dict)
+    out_of_scope: tuple[str, ...] = ()
+    """Everyday messages that are not Feather's to answer (content/out_of_scope.yaml)."""
 
     def flows_for(self, topic: str) -> list[Flow]:
         return [flow for flow in self.flows.values() if flow.topic == topic]

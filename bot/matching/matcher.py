@@ -1,11 +1,15 @@
 """Score a message against every example of every flow and pick a topic, or decline to guess.
 
-Two signals, both 0-100, are blended per example:
-- term overlap weighted by how much each term says about a topic (IDF over topics), through an
-  inverted index, so cost grows with the words a message shares with the content;
-- rapidfuzz's token-set similarity over the same stemmed terms, which rewards near-paraphrases.
-A long message is cut into sentences and windows and judged by its best part. Unknown words are
-mapped to the closest known term with rapidfuzz, which absorbs most typos.
+Per topic, three signals are blended into one score from 0 to 100:
+- the closest example: term overlap weighted by how much each term says about a topic (IDF over
+  topics), found through an inverted index so cost grows with the words a message shares;
+- the topic as a whole: the same overlap against all of the topic's examples together, so a
+  message that mixes words from several examples still finds its topic;
+- rapidfuzz's token-sort similarity to the closest example, which rewards near-paraphrases.
+The blend is scaled by how much of the message the content knows at all, so a message about
+recipes that happens to say "pregnant" does not borrow a topic. A long message is cut into
+sentences and windows and judged by its best part. Unknown words are mapped to the closest known
+term with rapidfuzz, which absorbs most typos.
 """
 
 from __future__ import annotations
@@ -18,14 +22,33 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from bot.content.model import Flow
-from bot.matching.terms import terms
+from bot.matching.terms import GENERIC, stem, terms, with_pairs
 from bot.text.normalise import Normaliser
 
 WINDOW = 12
 """Words per window when a sentence is long: about one spoken clause or question."""
 
+OUT_OF_SCOPE = "none"
+"""The pseudo-topic of content/out_of_scope.yaml: winning it means "not sure", never a flow."""
+
 FOLLOW_UP_WORDS = 9
-"""Messages with at most this many words may be read as follow-ups to the last topic."""
+"""Messages with at most this many content words may be read as follow-ups to the last topic."""
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How the signals are blended; tuned on the project's labelled set (see tests/data)."""
+
+    example: float = 0.45
+    topic: float = 0.40
+    fuzzy: float = 0.15
+    unknown_term: float = 1.2
+    """Weight an unknown word carries in a message: more unknown words, less confidence."""
+    coverage_floor: float = 0.35
+    generic: float = 0.4
+    """Weight factor for question-shaping words (how, long, best, ...)."""
+    context_boost: float = 12.0
+    pairs: bool = False
 
 
 @dataclass(frozen=True)
@@ -40,7 +63,6 @@ class Match:
 @dataclass(frozen=True)
 class _Example:
     topic: str
-    terms: frozenset[str]
     joined: str
     norm: float
 
@@ -52,44 +74,57 @@ class Matcher:
         self,
         flows: list[Flow],
         normaliser: Normaliser,
-        threshold: float = 50.0,
+        threshold: float = 30.0,
         families: dict[str, str] | None = None,
-        fuzzy_weight: float = 0.35,
-        context_boost: float = 12.0,
+        weights: Weights | None = None,
+        out_of_scope: list[str] | None = None,
     ) -> None:
         self.threshold = threshold
+        self.weights = weights or Weights()
         self._normaliser = normaliser
         self._families = families or {}
-        self._fuzzy_weight = fuzzy_weight
-        self._context_boost = context_boost
-        raw = [(flow.topic, terms(normaliser.words(ex.text))) for flow in flows for ex in flow.examples]
+        texts = [(flow.topic, ex.text) for flow in flows for ex in flow.examples]
+        texts += [(OUT_OF_SCOPE, text) for text in out_of_scope or []]
+        raw = [(topic, self._terms(normaliser.words(text))) for topic, text in texts]
         raw = [(topic, t) for topic, t in raw if t]
         topics_with_term: dict[str, set[str]] = defaultdict(set)
         for topic, example_terms in raw:
             for term in example_terms:
                 topics_with_term[term].add(topic)
         n_topics = max(1, len({topic for topic, _ in raw}))
+        generic = {stem(word) for word in GENERIC}
         self._idf = {
-            term: math.log((1 + n_topics) / (1 + len(topics))) + 0.2
+            term: (math.log((1 + n_topics) / (1 + len(topics))) + 0.2)
+            * (self.weights.generic if term in generic else 1.0)
             for term, topics in topics_with_term.items()
         }
         self._vocabulary = sorted(self._idf)
         self._examples: list[_Example] = []
         self._index: dict[str, list[int]] = defaultdict(list)
+        centroid: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
         for topic, example_terms in raw:
             unique = frozenset(example_terms)
             norm = math.sqrt(sum(self._idf[t] ** 2 for t in unique))
-            self._index_example(len(self._examples), unique)
-            self._examples.append(_Example(topic, unique, " ".join(sorted(unique)), norm))
+            for term in unique:
+                self._index[term].append(len(self._examples))
+                centroid[topic][term] += 1.0
+            self._examples.append(_Example(topic, " ".join(sorted(unique)), norm))
+        # Topic vectors: sublinear term counts times IDF, normalised.
+        self._topic_index: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        for topic, counts in centroid.items():
+            vector = {t: (1 + math.log(c)) * self._idf[t] for t, c in counts.items()}
+            norm = math.sqrt(sum(v * v for v in vector.values()))
+            for term, value in vector.items():
+                self._topic_index[term].append((topic, value / norm))
         self._correct = lru_cache(maxsize=16384)(self._closest_term)
-
-    def _index_example(self, position: int, unique: frozenset[str]) -> None:
-        for term in unique:
-            self._index[term].append(position)
 
     @property
     def example_count(self) -> int:
         return len(self._examples)
+
+    def _terms(self, words: list[str]) -> list[str]:
+        found = terms(words)
+        return with_pairs(found) if self.weights.pairs else found
 
     def _closest_term(self, term: str) -> str:
         """A known term for an unknown one when they are nearly the same (typos), else itself."""
@@ -102,6 +137,8 @@ class Matcher:
         """The parts a message is judged by: each sentence, pairs of short ones, long ones in windows."""
         sentences = [terms(s.split()) for s in self._normaliser.sentences(text)]
         sentences = [[self._correct(t) for t in s] for s in sentences if s]
+        if self.weights.pairs:
+            sentences = [with_pairs(s) for s in sentences]
         windows: list[list[str]] = []
         for index, sentence in enumerate(sentences):
             if len(sentence) <= WINDOW:
@@ -114,27 +151,36 @@ class Matcher:
         return windows
 
     def _score_window(self, window: list[str], best: dict[str, float]) -> None:
+        w = self.weights
         unique = set(window)
-        weights = {t: self._idf.get(t, 0.0) for t in unique}
-        known = {t: w for t, w in weights.items() if w > 0}
+        known = {t: self._idf[t] for t in unique if t in self._idf}
         if not known:
             return
-        window_norm = math.sqrt(sum(w * w for w in weights.values()) + 0.5 * sum(
-            1.0 for w in weights.values() if w == 0))
+        unknown = sum(1 for t in unique if t not in known and "_" not in t)
+        known_mass = sum(v * v for v in known.values())
+        window_norm = math.sqrt(known_mass + unknown * w.unknown_term**2)
+        coverage = math.sqrt(known_mass) / window_norm
+        scale = w.coverage_floor + (1 - w.coverage_floor) * coverage
         dots: dict[int, float] = defaultdict(float)
+        topic_dots: dict[str, float] = defaultdict(float)
         for term, weight in known.items():
             for position in self._index.get(term, ()):
                 dots[position] += weight * weight
-        if not dots:
-            return
+            for topic, value in self._topic_index.get(term, ()):
+                topic_dots[topic] += weight * value
         joined = " ".join(sorted(unique))
-        for position in dots:
+        best_example: dict[str, tuple[float, int]] = {}
+        for position, dot in dots.items():
             example = self._examples[position]
-            fuzzy_score = fuzz.token_set_ratio(joined, example.joined)
-            cosine = dots[position] / (window_norm * example.norm)
-            score = 100.0 * (1 - self._fuzzy_weight) * cosine + self._fuzzy_weight * float(fuzzy_score)
-            if score > best.get(example.topic, 0.0):
-                best[example.topic] = score
+            cosine = dot / (math.sqrt(known_mass) * example.norm)
+            if cosine > best_example.get(example.topic, (0.0, -1))[0]:
+                best_example[example.topic] = (cosine, position)
+        for topic, (cosine, position) in best_example.items():
+            fuzzy = fuzz.token_sort_ratio(joined, self._examples[position].joined) / 100.0
+            topic_cosine = topic_dots[topic] / math.sqrt(known_mass)
+            score = 100.0 * scale * (w.example * cosine + w.topic * topic_cosine + w.fuzzy * fuzzy)
+            if score > best.get(topic, 0.0):
+                best[topic] = score
 
     def scores(self, text: str, context_topic: str | None = None) -> dict[str, float]:
         """Every topic with any evidence, scored 0-100 (context applied)."""
@@ -146,19 +192,17 @@ class Matcher:
             family = self._families.get(context_topic)
             for topic in best:
                 if family and self._families.get(topic) == family and topic != context_topic:
-                    best[topic] = min(100.0, best[topic] + self._context_boost)
+                    best[topic] = min(100.0, best[topic] + self.weights.context_boost)
         return best
 
     @staticmethod
     def _is_follow_up(windows: list[list[str]]) -> bool:
-        return sum(len(w) for w in windows[:1]) <= FOLLOW_UP_WORDS and len(windows) <= 1
+        return len(windows) <= 1 and sum(len(w) for w in windows) <= FOLLOW_UP_WORDS
 
     def match(self, text: str, context_topic: str | None = None) -> Match:
         """The best topic if it clears the threshold; ties go to the alphabetically first topic."""
         ranked = sorted(self.scores(text, context_topic).items(), key=lambda kv: (-kv[1], kv[0]))
-        candidates = tuple((topic, round(score, 1)) for topic, score in ranked[:3])
-        if not ranked or ranked[0][1] < self.threshold:
+        candidates = tuple((topic, round(score, 1)) for topic, score in ranked if topic != OUT_OF_SCOPE)[:3]
+        if not ranked or ranked[0][1] < self.threshold or ranked[0][0] == OUT_OF_SCOPE:
             return Match(None, round(ranked[0][1], 1) if ranked else 0.0, candidates)
         return Match(ranked[0][0], round(ranked[0][1], 1), candidates)
-
-

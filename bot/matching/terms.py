@@ -13,6 +13,14 @@ STOPWORDS = frozenset(
 )
 """Words that carry no topic. Question words (how, long, where, why, when, what) are kept."""
 
+GENERIC = frozenset(
+    """how what when where why who which whose long often soon much many best good bad new old
+    next last first time day days week weeks year years say said tell help keep fix make
+    made go going went come came get give take want need should way ways idea ideas normal
+    difference between people person thing""".split()
+)
+"""Words that shape a question but say little about its subject: they count, but weakly."""
+
 _SUFFIXES = ("ations", "ation", "ings", "ing", "edly", "ied", "ies", "ed", "es", "s", "ly", "y", "e")
 
 
@@ -31,3 +39,8 @@ def stem(word: str) -> str:
 def terms(words: list[str]) -> list[str]:
     """Stemmed content words, in order, duplicates kept."""
     return [stem(w) for w in words if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+
+
+def with_pairs(items: list[str]) -> list[str]:
+    """Terms plus each adjacent pair ("how long", "due date"): phrases say more than words."""
+    return items + [f"{a}_{b}" for a, b in zip(items, items[1:])]
