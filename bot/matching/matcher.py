@@ -47,7 +47,7 @@ class Weights:
     coverage_floor: float = 0.35
     generic: float = 0.4
     """Weight factor for question-shaping words (how, long, best, ...)."""
-    context_boost: float = 12.0
+    context_boost: float = 20.0
     pairs: bool = False
 
 
@@ -188,10 +188,10 @@ class Matcher:
         windows = self._windows(text)
         for window in windows:
             self._score_window(window, best)
-        if context_topic and self._is_follow_up(windows):
-            family = self._families.get(context_topic)
+        family = self._families.get(context_topic or "")
+        if family and self._is_follow_up(windows):
             for topic in best:
-                if family and self._families.get(topic) == family and topic != context_topic:
+                if self._families.get(topic) == family:
                     best[topic] = min(100.0, best[topic] + self.weights.context_boost)
         return best
 
