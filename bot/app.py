@@ -40,7 +40,8 @@ def build_core(root: Path, today: date | None = None, strict: bool = True) -> Co
     families = {flow: theme.id for theme in content.menu for flow in theme.flows}
     families = {flow.topic: families.get(flow.id, flow.topic) for flow in content.flows.values()}
     matcher = Matcher(list(content.flows.values()), normaliser, families=families,
-                      out_of_scope=list(content.out_of_scope))
+                      out_of_scope=list(content.out_of_scope),
+                      concepts=content.lexicon_sections.get("concepts"))
     safety = SafetyDetector(normaliser)
     engine = Engine(content, normaliser, matcher, safety)
     problems = loaded.problems + check_content(loaded, matcher, normaliser)

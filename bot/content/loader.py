@@ -315,7 +315,7 @@ def _load_messages(r: _Reader, path: Path) -> tuple[dict[str, tuple[str, ...]], 
 
 def _load_lexicon(r: _Reader, path: Path) -> dict[str, dict[str, str]]:
     data = r.load(path, {"last_reviewed": True, "contractions": False, "abbreviations": False,
-                         "spellings": False})
+                         "spellings": False, "concepts": False})
     if data is None:
         return {}
     sections = {}

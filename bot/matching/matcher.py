@@ -78,11 +78,17 @@ class Matcher:
         families: dict[str, str] | None = None,
         weights: Weights | None = None,
         out_of_scope: list[str] | None = None,
+        concepts: dict[str, str] | None = None,
     ) -> None:
         self.threshold = threshold
         self.weights = weights or Weights()
         self._normaliser = normaliser
         self._families = families or {}
+        self._concepts = {
+            stem(w): stem(normaliser.normalise(c) or c)
+            for word, c in (concepts or {}).items()
+            if len(normaliser.words(word)) == 1 for w in normaliser.words(word)
+        }
         texts = [(flow.topic, ex.text) for flow in flows for ex in flow.examples]
         texts += [(OUT_OF_SCOPE, text) for text in out_of_scope or []]
         raw = [(topic, self._terms(normaliser.words(text))) for topic, text in texts]
@@ -123,7 +129,7 @@ class Matcher:
         return len(self._examples)
 
     def _terms(self, words: list[str]) -> list[str]:
-        found = terms(words)
+        found = [self._concepts.get(t, t) for t in terms(words)]
         return with_pairs(found) if self.weights.pairs else found
 
     def _closest_term(self, term: str) -> str:
@@ -136,7 +142,7 @@ class Matcher:
     def _windows(self, text: str) -> list[list[str]]:
         """The parts a message is judged by: each sentence, pairs of short ones, long ones in windows."""
         sentences = [terms(s.split()) for s in self._normaliser.sentences(text)]
-        sentences = [[self._correct(t) for t in s] for s in sentences if s]
+        sentences = [[self._concepts.get(t, t) for t in map(self._correct, s)] for s in sentences if s]
         if self.weights.pairs:
             sentences = [with_pairs(s) for s in sentences]
         windows: list[list[str]] = []

@@ -35,8 +35,11 @@ class Lexicon:
 
     @classmethod
     def from_sections(cls, sections: dict[str, dict[str, str]]) -> "Lexicon":
+        """Merge the spelling sections; ``concepts`` is the matcher's, not the normaliser's."""
         merged: dict[str, str] = {}
-        for mapping in sections.values():
+        for name, mapping in sections.items():
+            if name == "concepts":
+                continue
             for key, value in mapping.items():
                 merged[_fold(str(key))] = str(value)
         return cls(merged)
