@@ -1,0 +1,79 @@
+"""Matching quality on the project's own labelled messages (written apart from the dialog examples).
+
+Prints top-1 accuracy, off-topic rejection and follow-up accuracy, and fails below the targets:
+top-1 >= 85%, at most 10% of off-topic messages given a topic, follow-ups >= 75%.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from bot import PROJECT_ROOT
+from bot.app import Core, build_core
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+@lru_cache(maxsize=1)
+def core() -> Core:
+    return build_core(PROJECT_ROOT, strict=False)
+
+
+def predicted_topic(text: str, context: str | None = None) -> str:
+    """What --match reports: urgent medical messages are the medical topic, else the matcher's."""
+    if core().safety.assess(text).level == "medical":
+        return "loss_medical_urgent"
+    return core().matcher.match(text, context).topic or "none"
+
+
+def load(name: str) -> list[dict[str, str]]:
+    return yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+
+
+def test_labelled_set_is_big_enough() -> None:
+    counts = Counter(item["topic"] for item in load("labelled_messages.yaml"))
+    topics = {flow.topic for flow in core().content.flows.values()}
+    assert all(counts[topic] >= 10 for topic in topics), counts
+    assert counts["none"] >= 30
+
+
+def test_top1_accuracy_and_off_topic_rejection() -> None:
+    on_topic = wrong_off_topic = correct = 0
+    misses: Counter[tuple[str, str]] = Counter()
+    off_topic = [item for item in load("labelled_messages.yaml") if item["topic"] == "none"]
+    for item in load("labelled_messages.yaml"):
+        got = predicted_topic(item["text"])
+        if item["topic"] == "none":
+            wrong_off_topic += got != "none"
+            continue
+        on_topic += 1
+        correct += got == item["topic"]
+        if got != item["topic"]:
+            misses[(item["topic"], got)] += 1
+    accuracy = correct / on_topic
+    off_rate = wrong_off_topic / len(off_topic)
+    print(f"\ntop-1 accuracy {accuracy:.1%} ({correct}/{on_topic}); off-topic given a topic "
+          f"{off_rate:.1%} ({wrong_off_topic}/{len(off_topic)}); commonest misses {misses.most_common(5)}")
+    assert accuracy >= 0.85
+    assert off_rate <= 0.10
+
+
+def test_follow_ups_are_read_in_context() -> None:
+    items = load("followups.yaml")
+    with_context = sum(predicted_topic(i["text"], i["context"]) == i["topic"] for i in items)
+    without = sum(predicted_topic(i["text"]) == i["topic"] for i in items)
+    print(f"\nfollow-ups: {with_context}/{len(items)} with context, {without}/{len(items)} without")
+    assert with_context / len(items) >= 0.75
+    assert with_context > without
+
+
+def test_same_message_same_topic() -> None:
+    texts = [item["text"] for item in load("labelled_messages.yaml")[:60]]
+    first = [core().matcher.match(t) for t in texts]
+    rebuilt = build_core(PROJECT_ROOT, strict=False)
+    assert first == [core().matcher.match(t) for t in texts]
+    assert first == [rebuilt.matcher.match(t) for t in texts]
