@@ -55,6 +55,9 @@ def run_check(root: Path) -> int:
     print(f"{flows} flows, {examples} examples, {len(core.content.sources)} sources, "
           f"{len(core.content.reflections)} reflections: {len(errors)} error(s), "
           f"{len(core.problems) - len(errors)} warning(s)")
+    from bot.content.style import readability_summary
+
+    print(readability_summary(core.content))
     return 1 if errors else 0
 
 

@@ -15,6 +15,7 @@ from rapidfuzz import fuzz
 from bot.content.loader import Loaded
 from bot.content.model import SPECIAL_TARGETS, TOPICS, Content, Flow
 from bot.content.problems import Problem
+from bot.content import style
 from bot.engine import callbacks
 from bot.matching import Matcher
 from bot.matching.terms import terms
@@ -257,6 +258,13 @@ def check_content(loaded: Loaded, matcher: Matcher, normaliser: Normaliser) -> l
         lambda: _message_checks(loaded),
         lambda: _resource_checks(content),
         lambda: _source_checks(content),
+        # Rules of voice from content/style_rules.yaml (see bot/content/style.py).
+        lambda: style.check_style_rules_file(),
+        lambda: style.check_never_say(loaded),
+        lambda: style.check_mc_claims(loaded),
+        lambda: style.check_emotional_words(loaded),
+        lambda: style.check_fact_sources(loaded),
+        lambda: style.check_message_length(loaded),
     ]
     problems: list[Problem] = []
     for check in checks:
