@@ -76,17 +76,22 @@ class Settings:
         if not api_url.startswith(("http://", "https://")):
             raise SettingError("TELEGRAM_API_URL must start with http:// or https://")
         webhook_url = get("WEBHOOK_URL")
+        if webhook_url and not webhook_url.startswith("https://"):
+            raise SettingError("WEBHOOK_URL must start with https:// (Telegram only calls HTTPS webhooks)")
         secret = get("WEBHOOK_SECRET")
         if webhook_url and not secret:
             raise SettingError("WEBHOOK_SECRET is required when WEBHOOK_URL is set")
-        if secret and not all(c.isalnum() or c in "_-" for c in secret) or (secret and len(secret) > 256):
+        if secret and not all((c.isascii() and c.isalnum()) or c in "_-" for c in secret) or (secret and len(secret) > 256):
             raise SettingError("WEBHOOK_SECRET may use only A-Z, a-z, 0-9, _ and - (1-256 characters)")
+        webhook_port = int(number("WEBHOOK_PORT", cls.webhook_port, int))
+        if not 1 <= webhook_port <= 65535:
+            raise SettingError("WEBHOOK_PORT must be between 1 and 65535")
         return cls(
             token=token,
             api_url=api_url,
             webhook_url=webhook_url,
             webhook_listen=get("WEBHOOK_LISTEN") or cls.webhook_listen,
-            webhook_port=int(number("WEBHOOK_PORT", cls.webhook_port, int)),
+            webhook_port=webhook_port,
             webhook_secret=secret,
             db_path=get("FEATHER_DB_PATH") or cls.db_path,
             content_dir=Path(get("FEATHER_CONTENT_DIR") or PROJECT_ROOT),

@@ -1,0 +1,67 @@
+"""Telegram updates in, ``Conversations`` turns out: the thin translation and nothing more.
+
+Everything a person can do in a private chat ends in one of four places: a text or command
+(``on_text``), a button press (``on_button``), a voice-like message (``on_voice``) or any other
+attachment (``on_attachment``). The engine is synchronous (SQLite), so each turn runs in a
+worker thread and the event loop stays free for other chats.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import Update
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot.conversations import Conversations
+from bot.engine.types import OutMessage
+from bot.frontends.telegram.sending import Sender
+
+log = logging.getLogger(__name__)
+
+
+class PrivateChatHandlers:
+    """Callbacks for updates from private chats (the runner's filters guarantee that)."""
+
+    def __init__(self, conversations: Conversations, sender: Sender) -> None:
+        self.conversations = conversations
+        self.sender = sender
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Passes a text or a command to the engine as the person wrote it, and sends the reply."""
+        message, chat = update.message, update.effective_chat
+        if message is None or chat is None or message.text is None:
+            return
+        user = update.effective_user
+        language = user.language_code if user else None
+        replies = await asyncio.to_thread(self.conversations.handle_text, chat.id, message.text, language)
+        await self.sender.send(chat.id, replies)
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Stops the button's spinner, then hands the press to the engine (old or odd ones too)."""
+        query, chat = update.callback_query, update.effective_chat
+        if query is None:
+            return
+        try:
+            await query.answer()
+        except BadRequest:
+            pass  # too old to answer: the press still deserves its reply
+        if chat is None or chat.type != chat.PRIVATE or not isinstance(query.data, str):
+            return
+        replies = await asyncio.to_thread(self.conversations.handle_button, chat.id, query.data)
+        await self.sender.send(chat.id, replies)
+
+    async def on_voice(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Says gently that Feather can't listen to voice notes, video notes or audio."""
+        await self._say(update, "voice")
+
+    async def on_attachment(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Says gently that Feather only reads text (stickers, photos, files, places...)."""
+        await self._say(update, "non_text")
+
+    async def _say(self, update: Update, key: str) -> None:
+        if update.effective_chat is not None:
+            text = self.conversations.engine.text(key)
+            await self.sender.send(update.effective_chat.id, [OutMessage(text)])

@@ -1,0 +1,70 @@
+"""Updates from different chats run side by side; updates from one chat run one at a time, in order.
+
+With PTB's plain ``concurrent_updates``, two quick messages from the same person could be
+answered out of order, or their replies interleaved. Here each chat has a FIFO lock held for the
+whole turn, reading and replying, so one slow chat never holds up another and no chat is ever
+answered out of order. (``Conversations`` also locks per chat, but only around the engine.)
+
+A chat that floods (more than ``max_per_chat`` updates waiting) has the excess dropped and
+logged, so it cannot take every processing slot from everyone else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseUpdateProcessor
+
+log = logging.getLogger(__name__)
+
+
+def chat_key(update: object) -> int | None:
+    """The chat an update belongs to (the person, for a press on a message that is gone)."""
+    if isinstance(update, Update):
+        if update.effective_chat is not None:
+            return update.effective_chat.id
+        if update.effective_user is not None:
+            return update.effective_user.id
+    return None
+
+
+class PerChatOrder(BaseUpdateProcessor):
+    """Concurrent across chats, sequential within a chat."""
+
+    def __init__(self, max_concurrent: int = 512, max_per_chat: int = 32) -> None:
+        super().__init__(max_concurrent)
+        self.max_per_chat = max_per_chat
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._waiting: dict[int, int] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        key = chat_key(update)
+        if key is None:
+            await coroutine
+            return
+        if self._waiting.get(key, 0) >= self.max_per_chat:
+            log.warning("a chat sent more than %d updates at once; dropped one", self.max_per_chat)
+            close = getattr(coroutine, "close", None)
+            if close:
+                close()
+            return
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._waiting[key] = self._waiting.get(key, 0) + 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            self._waiting[key] -= 1
+            if not self._waiting[key]:
+                del self._waiting[key]
+                del self._locks[key]
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""

@@ -1,0 +1,63 @@
+"""Every Bot API call (except getUpdates) rate-limited and retried when Telegram stumbles.
+
+PTB's ``AIORateLimiter`` keeps Feather under Telegram's flood limits and, with ``max_retries``,
+waits out a ``RetryAfter`` (HTTP 429) before trying again. It does not retry anything else: a
+dropped connection, a timeout or a Telegram 5xx reaches the caller as ``NetworkError``. This
+subclass retries those too, with exponential backoff, so a reply still arrives after a blip.
+
+Not retried: ``BadRequest`` (a subclass of ``NetworkError``, but the request itself is wrong),
+``Forbidden`` (the person blocked the bot) and everything else. getUpdates never comes here:
+PTB's polling loop has its own backoff.
+
+A timed-out send may in rare cases have reached Telegram already; retrying it can then show the
+message twice. For a companion that may be sending helplines, twice is better than never.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from telegram.error import BadRequest, NetworkError
+from telegram.ext import AIORateLimiter
+
+log = logging.getLogger(__name__)
+
+JSON = bool | dict[str, Any] | list[dict[str, Any]]
+
+
+class RetryingRateLimiter(AIORateLimiter):
+    """``AIORateLimiter`` that also retries network errors and Telegram 5xx, with backoff."""
+
+    def __init__(self, *, attempts: int = 5, first_delay: float = 0.5, max_delay: float = 8.0,
+                 max_retry_after_retries: int = 3) -> None:
+        super().__init__(max_retries=max_retry_after_retries)
+        self.attempts = max(1, attempts)
+        self.first_delay = first_delay
+        self.max_delay = max_delay
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, JSON]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> JSON:
+        delay = self.first_delay
+        for attempt in range(1, self.attempts + 1):
+            try:
+                return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+            except BadRequest:
+                raise
+            except NetworkError as exc:
+                if attempt == self.attempts:
+                    log.warning("%s failed %d times (%s); giving up", endpoint, attempt, type(exc).__name__)
+                    raise
+                log.info("%s failed (%s); retry %d in %.1fs", endpoint, type(exc).__name__, attempt, delay)
+                await asyncio.sleep(delay)
+                delay = min(self.max_delay, delay * 2)
+        raise AssertionError("unreachable")  # pragma: no cover

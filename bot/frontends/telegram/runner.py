@@ -1,0 +1,250 @@
+"""The Telegram composition root: one Application, every handler in one place, polling or webhook.
+
+``run_telegram`` is what ``run_bot.py`` calls when TELEGRAM_BOT_TOKEN is set. It opens the store,
+builds the application (``build_application``) and serves it (``serve``): long polling by
+default, a webhook when WEBHOOK_URL is set. PTB's ``run_polling``/``run_webhook`` own the event
+loop and stop cleanly on SIGINT/SIGTERM; the store is closed in ``post_shutdown``.
+
+Background work (e.g. the daily reflections sender) plugs in as ``background`` tasks: each is an
+``async def task(runtime: Runtime)`` started once the bot is up and cancelled when it stops. A
+task sends with ``runtime.sender.send(chat_id, messages)``, which splits, paces and retries like
+every reply, and quietly returns False for a chat that blocked Feather.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+
+from bot.app import Core, build_conversations
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.conversations import Conversations
+from bot.engine.features import Feature
+from bot.features import build_features
+from bot.frontends.telegram.commands import command_menu
+from bot.frontends.telegram.errors import STARTUP_FILTER, ErrorHandler
+from bot.frontends.telegram.groups import GroupHandlers
+from bot.frontends.telegram.handlers import PrivateChatHandlers
+from bot.frontends.telegram.ordering import PerChatOrder
+from bot.frontends.telegram.retrying import RetryingRateLimiter
+from bot.frontends.telegram.sending import Sender
+from bot.frontends.telegram.webhook import limit_webhook_requests, webhook_path
+from bot.logging_setup import QUIET
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY)
+"""All Feather reads. Edited messages, channel posts, reactions... are never even delivered."""
+BOOTSTRAP_RETRIES = 5
+"""Start-up tries to reach Telegram (about 15 s in all) before giving up; a refused token stops at once."""
+RUNTIME_KEY = "feather"
+"""Where the Runtime sits in ``application.bot_data``."""
+
+
+@dataclass
+class Runtime:
+    """What the Telegram front end was built from, for handlers and background tasks."""
+
+    settings: Settings
+    core: Core
+    store: Store
+    clock: Clock
+    conversations: Conversations
+    sender: Sender
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+
+BackgroundTask = Callable[[Runtime], Awaitable[None]]
+"""A long-running coroutine started after start-up and cancelled at shutdown."""
+
+
+def build_application(
+    settings: Settings,
+    core: Core,
+    store: Store,
+    *,
+    clock: Clock | None = None,
+    features: list[Feature] | None = None,
+    background: Sequence[BackgroundTask] = (),
+    rate_limiter: RetryingRateLimiter | None = None,
+) -> Application:
+    """The whole Telegram bot, ready for ``serve`` (or a test's own start/stop)."""
+    if not settings.token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    for name in QUIET:  # the token is in every request URL: never let httpx/PTB debug print it
+        logging.getLogger(name).setLevel(max(logging.getLogger(name).level, logging.WARNING))
+    clock = clock or SystemClock()
+    if features is None:
+        features = build_features(core, store, clock)
+    conversations = build_conversations(core, store, clock, features)
+    lifecycle = _Lifecycle(background)
+    application = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(f"{settings.api_url}/bot")
+        .base_file_url(f"{settings.api_url}/file/bot")
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .rate_limiter(rate_limiter or RetryingRateLimiter())
+        .concurrent_updates(PerChatOrder())
+        .post_init(lifecycle.post_init)
+        .post_stop(lifecycle.post_stop)
+        .post_shutdown(lifecycle.post_shutdown)
+        .build()
+    )
+    sender = Sender(application.bot, settings.reply_pause)
+    runtime = Runtime(settings, core, store, clock, conversations, sender)
+    application.bot_data[RUNTIME_KEY] = runtime
+    register_handlers(application, runtime)
+    return application
+
+
+def register_handlers(application: Application, runtime: Runtime) -> None:
+    """Every handler, in one place. Within a group PTB runs only the first handler that matches,
+    so order matters:
+
+    1. Groups, supergroups (and channels, should one slip through) come first: a command for
+       Feather gets the private-chat link, and everything else from them stops right there,
+       read by nothing.
+    2. In a private chat, text (commands included: the engine reads "/start" like any text).
+    3. Voice notes, video notes and audio, before other attachments, for their own reply.
+    4. Every other attachment (sticker, photo, document, location, ...). Service messages
+       (a pinned message, ...) match nothing and are left alone.
+    5. Button presses.
+
+    ``filters.UpdateType.MESSAGE`` keeps edited messages out (they are not answered).
+    """
+    private = PrivateChatHandlers(runtime.conversations, runtime.sender)
+    groups = GroupHandlers(runtime.conversations, runtime.sender)
+    new_message = filters.UpdateType.MESSAGE
+    in_private = filters.ChatType.PRIVATE
+    application.add_handlers([
+        MessageHandler(new_message & ~in_private & filters.COMMAND, groups.on_command),
+        MessageHandler(~in_private, groups.ignore),
+        MessageHandler(new_message & in_private & filters.TEXT, private.on_text),
+        MessageHandler(new_message & in_private & (filters.VOICE | filters.VIDEO_NOTE | filters.AUDIO),
+                       private.on_voice),
+        MessageHandler(new_message & in_private & filters.ATTACHMENT, private.on_attachment),
+        CallbackQueryHandler(private.on_button),
+    ])
+    application.add_error_handler(ErrorHandler(runtime.conversations, runtime.sender))
+
+
+class _Lifecycle:
+    """PTB's post_init / post_stop / post_shutdown: command menu, background tasks, the store."""
+
+    def __init__(self, background: Sequence[BackgroundTask]) -> None:
+        self.background = list(background)
+
+    async def post_init(self, application: Application) -> None:
+        """Registers the command menu and starts background tasks once Telegram knows the bot."""
+        logging.getLogger("telegram.ext").removeFilter(STARTUP_FILTER)  # from now on, PTB speaks
+        runtime: Runtime = application.bot_data[RUNTIME_KEY]
+        try:
+            await application.bot.set_my_commands(command_menu(runtime.core.engine))
+        except TelegramError as exc:
+            log.warning("could not set the command menu (%s); carrying on", type(exc).__name__)
+        for task in self.background:
+            runtime.tasks.append(asyncio.create_task(_guarded(task, runtime), name=_name(task)))
+        mode = "webhook" if runtime.settings.webhook_url else "long polling"
+        log.info("Feather is running as @%s (%s)", application.bot.username, mode)
+
+    async def post_stop(self, application: Application) -> None:
+        """Cancels background tasks before the HTTP client closes."""
+        await _cancel(application.bot_data[RUNTIME_KEY])
+
+    async def post_shutdown(self, application: Application) -> None:
+        """Closes the store (also after a failed start, when post_stop never ran)."""
+        runtime: Runtime = application.bot_data[RUNTIME_KEY]
+        await _cancel(runtime)
+        runtime.store.close()
+        log.info("Feather stopped")
+
+
+def _name(task: BackgroundTask) -> str:
+    return getattr(task, "__qualname__", type(task).__name__)
+
+
+async def _guarded(task: BackgroundTask, runtime: Runtime) -> None:
+    """Runs a background task; its failure is logged (type only), never takes the bot down."""
+    try:
+        await task(runtime)
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        from bot.frontends.telegram.errors import where
+
+        log.error("background task %s stopped: %s at %s", _name(task), type(exc).__name__, where(exc))
+
+
+async def _cancel(runtime: Runtime) -> None:
+    tasks, runtime.tasks[:] = list(runtime.tasks), []
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
+_DEFAULT: Any = object()
+
+
+def serve(application: Application, settings: Settings, *, stop_signals: Any = _DEFAULT) -> None:
+    """Runs until SIGINT/SIGTERM (or ``application.stop_running()``): polling, or the webhook."""
+    extra = {} if stop_signals is _DEFAULT else {"stop_signals": stop_signals}
+    if settings.webhook_url:
+        limit_webhook_requests()
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=webhook_path(settings.webhook_url),
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret,
+            allowed_updates=list(ALLOWED_UPDATES),
+            bootstrap_retries=BOOTSTRAP_RETRIES,
+            **extra,
+        )
+    else:
+        application.run_polling(allowed_updates=list(ALLOWED_UPDATES), bootstrap_retries=BOOTSTRAP_RETRIES,
+                                **extra)
+
+
+def run_telegram(settings: Settings, core: Core, db_path: str,
+                 background: Sequence[BackgroundTask] = ()) -> int:
+    """Run the bot until stopped. Exit code 0, or 1 with one line on stderr if it can't start."""
+    logging.getLogger("telegram.ext").addFilter(STARTUP_FILTER)
+    store = Store(db_path)
+    application = build_application(settings, core, store, background=background)
+    try:
+        serve(application, settings)
+    except InvalidToken:
+        print("Feather will not start: the token was refused (check TELEGRAM_BOT_TOKEN).", file=sys.stderr)
+        return 1
+    except NetworkError as exc:
+        print(f"Feather will not start: the Telegram Bot API at {settings.api_url} could not be reached "
+              f"({type(exc).__name__}).", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        where = f"{settings.webhook_listen}:{settings.webhook_port}"
+        print(f"Feather will not start: could not listen on {where} for the webhook ({exc.strerror or type(exc).__name__}).",
+              file=sys.stderr)
+        return 1
+    finally:
+        logging.getLogger("telegram.ext").removeFilter(STARTUP_FILTER)
+    return 0
