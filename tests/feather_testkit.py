@@ -13,15 +13,19 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from functools import lru_cache
 from pathlib import Path
+from unittest.mock import patch
 
 import yaml
 
 from bot import PROJECT_ROOT
 from bot.app import Core, build_core
+from bot.content import loader, yamlsrc
+from bot.content.loader import Loaded
 from bot.content.model import TOPICS
 from bot.content.problems import Problem
 
@@ -381,8 +385,39 @@ def make_root(
     return root
 
 
+_PARSED: dict[tuple[bytes, str], object] = {}
+
+
+def _cached_load_yaml(path: Path, display_name: str | None = None) -> object:
+    """``load_yaml`` memoised on (bytes, name): the same real content files are parsed once per
+    test run instead of once per test. Results are only read by the loader, never changed."""
+    key = (path.read_bytes(), display_name or str(path))
+    if key not in _PARSED:
+        try:
+            _PARSED[key] = yamlsrc.load_yaml(path, display_name)
+        except yamlsrc.YamlError as exc:
+            _PARSED[key] = exc
+    result = _PARSED[key]
+    if isinstance(result, yamlsrc.YamlError):
+        raise result
+    return result
+
+
+@contextmanager
+def parse_once() -> Iterator[None]:
+    """While inside, the loader parses each distinct file only once (see _cached_load_yaml)."""
+    with patch.object(loader, "load_yaml", _cached_load_yaml):
+        yield
+
+
+def load(root: Path, today: date = TODAY) -> Loaded:
+    with parse_once():
+        return loader.load_content(root, today)
+
+
 def build(root: Path, today: date = TODAY) -> Core:
-    return build_core(root, today=today, strict=False)
+    with parse_once():
+        return build_core(root, today=today, strict=False)
 
 
 # ------------------------------------------------------------------------------ assertions

@@ -6,16 +6,15 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from bot.content.loader import load_content
 from bot.content.yamlsrc import YDict, YList, load_yaml
 from tests.feather_testkit import (
     HEAD, TODAY, default_dialogs, errors, find, flow_yaml, line_of, make_root,
 )
+from tests.feather_testkit import load as load_root
 
 
 def load(tmp_path: Path, dialogs: dict[str, str], today: date = TODAY, **content: str):
-    root = make_root(tmp_path, dialogs, content, slim=True)
-    return load_content(root, today)
+    return load_root(make_root(tmp_path, dialogs, content, slim=True), today)
 
 
 # ---------------------------------------------------------------------------- the YAML reader
@@ -41,7 +40,7 @@ def test_dates_stay_text(tmp_path: Path) -> None:
 def test_not_utf8_is_reported_at_line_1(tmp_path: Path) -> None:
     root = make_root(tmp_path, {"bad.yaml": ""}, slim=True)
     (root / "dialogs" / "bad.yaml").write_bytes(b"last_reviewed: 2026-11-25\nflows: \xff\xfe\n")
-    problems = load_content(root, TODAY).problems
+    problems = load_root(root).problems
     find(problems, "dialogs/bad.yaml", 1, "not UTF-8")
 
 
@@ -167,7 +166,7 @@ def test_top_level_not_a_mapping(tmp_path: Path) -> None:
 def test_missing_content_file(tmp_path: Path) -> None:
     root = make_root(tmp_path, default_dialogs(), slim=True)
     (root / "content" / "sources.yaml").unlink()
-    find(load_content(root, TODAY).problems, "content/sources.yaml", 1, "file is missing")
+    find(load_root(root).problems, "content/sources.yaml", 1, "file is missing")
 
 
 def test_no_dialog_files(tmp_path: Path) -> None:
