@@ -267,17 +267,27 @@ def find_hits(rule: Rule, text: str, negation: re.Pattern[str],
     return hits
 
 
+def rule_hits(rules: StyleRules, group: str, text: str) -> list[tuple[Rule, str]]:
+    """Every (rule, phrase) of one group that ``text`` breaks, as the checks apply that group.
+
+    ``never_say`` hits are excused by reported speech; ``needs_sources`` ignores questions.
+    """
+    excuse = rules.reported_speech if group == "never_say" else None
+    questions = group == "needs_sources"
+    return [(rule, hit) for rule in getattr(rules, group)
+            for hit in find_hits(rule, text, rules.negation, excuse, questions)]
+
+
 def _problem(spoken: Spoken, rule: Rule, hit: str, severity: str = "error") -> Problem:
     return Problem(spoken.where, f"{spoken.label}: '{hit}' ({rule.group}): {rule.reason}",
                    severity)  # type: ignore[arg-type]
 
 
-def _scan(texts: list[Spoken], rules: tuple[Rule, ...], negation: re.Pattern[str],
-          severity: str = "error", excuse: re.Pattern[str] | None = None) -> Iterator[Problem]:
+def _scan(texts: list[Spoken], rules: StyleRules, group: str,
+          severity: str = "error") -> Iterator[Problem]:
     for spoken in texts:
-        for rule in rules:
-            for hit in find_hits(rule, spoken.text, negation, excuse):
-                yield _problem(spoken, rule, hit, severity)
+        for rule, hit in rule_hits(rules, group, spoken.text):
+            yield _problem(spoken, rule, hit, severity)
 
 
 def _in(flow: str | None, globs: tuple[str, ...]) -> bool:
@@ -291,8 +301,7 @@ def _in(flow: str | None, globs: tuple[str, ...]) -> bool:
 def check_never_say(loaded: Loaded, rules: StyleRules | None = None) -> list[Problem]:
     """The tone guide's "Never say" list, in every text."""
     rules = rules or load_style_rules()
-    return list(_scan(spoken_texts(loaded), rules.never_say, rules.negation,
-                      excuse=rules.reported_speech))
+    return list(_scan(spoken_texts(loaded), rules, "never_say"))
 
 
 def is_about_cells(spoken: Spoken, rules: StyleRules) -> bool:
@@ -304,20 +313,22 @@ def check_mc_claims(loaded: Loaded, rules: StyleRules | None = None) -> list[Pro
     """The fact sheet's "Must NOT say" about microchimerism."""
     rules = rules or load_style_rules()
     texts = [s for s in spoken_texts(loaded) if is_about_cells(s, rules)]
-    return list(_scan(texts, rules.mc_must_not, rules.negation))
+    return list(_scan(texts, rules, "mc_must_not"))
 
 
 def check_emotional_words(loaded: Loaded, rules: StyleRules | None = None) -> list[Problem]:
     """"fetus", "embryo", "tissue"... only in science and medical flows: a warning elsewhere."""
     rules = rules or load_style_rules()
     texts = [s for s in spoken_texts(loaded) if not _in(s.flow, rules.emotional_words_allowed)]
-    return list(_scan(texts, rules.emotional_words, rules.negation, "warning"))
+    return list(_scan(texts, rules, "emotional_words", "warning"))
 
 
 def fact_reasons(text: str, rules: StyleRules) -> list[str]:
     """Why a text reads as a fact that needs a source (empty when it does not)."""
-    return [f"'{hit}' ({rule.reason})" for rule in rules.needs_sources
-            for hit in find_hits(rule, text, rules.negation, skip_questions=True)[:1]]
+    reasons: dict[str, str] = {}
+    for rule, hit in rule_hits(rules, "needs_sources", text):
+        reasons.setdefault(rule.source, f"'{hit}' ({rule.reason})")
+    return list(reasons.values())
 
 
 def check_fact_sources(loaded: Loaded, rules: StyleRules | None = None) -> list[Problem]:
