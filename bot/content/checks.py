@@ -130,6 +130,16 @@ def resolve_goto(content: Content, flow: Flow, goto: str) -> tuple[str, str] | N
     return (other.id, other.start.id)
 
 
+def _fits_button(verb: str, arg: str) -> bool:
+    """Whether the engine can make this button: ``callbacks.encode`` limits the argument to 56
+    characters, which is stricter than Telegram's 64 bytes for the whole data."""
+    try:
+        callbacks.encode(verb, arg)
+    except ValueError:
+        return False
+    return True
+
+
 def _node_checks(content: Content, flow: Flow) -> list[Problem]:
     problems = []
     for node in flow.nodes:
@@ -145,12 +155,14 @@ def _node_checks(content: Content, flow: Flow) -> list[Problem]:
                 problems.append(Problem(node.where, f"'{name}' cites unknown source '{source}'"))
         if not node.buttons:
             problems.append(Problem(node.where, f"'{name}' has no buttons of its own: a dead end"))
+        if not _fits_button("n", name):
+            problems.append(Problem(node.where, f"'{name}': flow and node ids too long for a button"))
         for button in node.buttons:
             target = resolve_goto(content, flow, button.goto)
             if target is None:
                 problems.append(Problem(button.where, f"button '{button.label}' goes to "
                                                       f"'{button.goto}', which does not exist"))
-            elif target[0] and len(f"n:{target[0]}/{target[1]}".encode()) > 64:
+            elif target[0] and not _fits_button("n", f"{target[0]}/{target[1]}"):
                 problems.append(Problem(button.where, "flow and node ids too long for a button"))
             if len(button.label) > 64:
                 problems.append(Problem(button.where, f"button label '{button.label[:20]}...' is too long"))

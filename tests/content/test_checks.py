@@ -331,3 +331,20 @@ def test_uncited_source_is_a_warning(tmp_path: Path) -> None:
     problems = problems_for(tmp_path, dialogs)
     find(problems, "content/sources.yaml", 9, f"source '{second}' is never cited", severity="warning")
     assert errors(problems) == []
+
+
+def test_ids_too_long_for_a_button(tmp_path: Path) -> None:
+    """"n:<flow>/<node>" is 63 bytes here, under Telegram's 64, but over the 56 characters
+    ``callbacks.encode`` allows an argument: the engine could not show this node, so --check must
+    say so (it used to measure only the 64 bytes, and the engine then crashed on the node)."""
+    long_id = "a" * 50
+    nodes = node("start", buttons=(("Next", "second_one"),)) + node("second_one")
+    dialogs = one_file(flow_yaml(long_id, nodes=nodes), flow_yaml("short_flow", "thanks", nodes=node(
+        "start", buttons=((("Over there", f"{long_id}/second_one"),)))))
+    text = dialogs["test.yaml"]
+    problems = problems_for(tmp_path, dialogs)
+    find(problems, "dialogs/test.yaml", line_of(text, "- id: second_one"),
+         f"'{long_id}/second_one': flow and node ids too long for a button")
+    find(problems, "dialogs/test.yaml", line_of(text, "label: Over there"),
+         "flow and node ids too long for a button")
+    assert not [p for p in problems if f"'{long_id}/start'" in p.message]
