@@ -52,7 +52,9 @@ def _strip_accents(text: str) -> str:
 
 def _fold(text: str) -> str:
     """Casefold, unify quotes and drop accents: the part of normalisation that needs no lexicon."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
+    # Quotes are unified before NFKC too: NFKC turns "´" (typed as an apostrophe on some
+    # keyboards) into a space and a combining accent, which would split "don´t" in two.
+    text = unicodedata.normalize("NFKC", text.translate(_QUOTES)).translate(_QUOTES).casefold()
     return unicodedata.normalize("NFC", _strip_accents(text))
 
 
