@@ -35,7 +35,7 @@ def parts_of(messages: Sequence[OutMessage], limit: int = MAX_MESSAGE) -> list[t
     """Every Telegram message to send, in order; a split message keeps its buttons on its last part."""
     parts: list[tuple[str, InlineKeyboardMarkup | None]] = []
     for message in messages:
-        if not message.text.strip():
+        if not to_plain(message.text).strip():
             log.warning("an engine message had no text; skipped (%d buttons lost)", len(message.buttons))
             continue
         pieces = split_html(message.text, limit)

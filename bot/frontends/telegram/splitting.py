@@ -104,33 +104,35 @@ def _best_break(plain: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _assemble(tokens: list[_Token], visible: list[int], ranges: list[tuple[int, int]]) -> list[str]:
-    """Each range's tokens as HTML, tags kept with the text they belong to and rebalanced."""
-    part_of_visible: dict[int, int] = {}
+    """Each range's tokens as HTML, in their original order, tags rebalanced per part.
+
+    Tags between two parts stay with the text they touch: closing tags right after a part's
+    text end that part; from the first opening tag on, the rest go with the next part.
+    """
+    part_of: dict[int, int] = {}
     for part, (start, end) in enumerate(ranges):
         for v in range(start, end):
-            part_of_visible[visible[v]] = part
-    # A tag belongs to the part of the text it touches: an opening tag to the text after it,
-    # a closing tag to the text before it.
-    owner: list[int | None] = [None] * len(tokens)
-    last = 0
+            part_of[visible[v]] = part
+    next_part: list[int | None] = [None] * len(tokens)
+    upcoming: int | None = None
+    for i in range(len(tokens) - 1, -1, -1):
+        next_part[i] = upcoming
+        if i in part_of:
+            upcoming = part_of[i]
+    parts: list[list[str]] = [[] for _ in ranges]
+    current, moving = 0, False
     for i, token in enumerate(tokens):
         if token.tag is None:
-            owner[i] = part_of_visible.get(i)  # None: a dropped separator
-            if owner[i] is not None:
-                last = owner[i]  # type: ignore[assignment]
-        elif token.closing:
-            owner[i] = last
-    following = len(ranges) - 1
-    for i in range(len(tokens) - 1, -1, -1):
-        token = tokens[i]
-        if token.tag is None and owner[i] is not None:
-            following = owner[i]  # type: ignore[assignment]
-        elif token.tag is not None and not token.closing:
-            owner[i] = following
-    parts: list[list[str]] = [[] for _ in ranges]
-    for i, token in enumerate(tokens):
-        if owner[i] is not None:
-            parts[owner[i]].append(token.raw)  # type: ignore[index]
+            if i in part_of:
+                current, moving = part_of[i], False
+                parts[current].append(token.raw)
+            continue  # else: whitespace dropped at a cut
+        ahead = next_part[i]
+        if ahead is not None and ahead != current and (moving or not token.closing):
+            moving = True
+            parts[ahead].append(token.raw)
+        else:
+            parts[current].append(token.raw)
     return _rebalance(parts)
 
 
