@@ -114,7 +114,9 @@ def render_theme(content: Content, flows: list[Flow]) -> str:
     edges: list[_Edge] = []
     outside: dict[str, str] = {}  # mermaid id -> its definition, for targets not in this theme
     for flow in flows:
-        lines.append(f'  subgraph {_id("flow", flow.id)} ["{escape_label(flow.title)} ({flow.id})"]')
+        lines.append(
+            f'  subgraph {_id("flow", flow.id)} ["{escape_label(flow.title)} ({flow.id})"]'
+        )
         for node in flow.nodes:
             lines.append(f'    {_id(flow.id, node.id)}["{_node_label(flow, node.id)}"]')
         lines.append("  end")
@@ -123,7 +125,9 @@ def render_theme(content: Content, flows: list[Flow]) -> str:
                 target = _target(content, flow, button.goto)
                 if target is None:
                     target_id = _id("missing", button.goto)
-                    outside[target_id] = f'{target_id}{{{{"missing: {escape_label(button.goto)}"}}}}'
+                    outside[target_id] = (
+                        f'{target_id}{{{{"missing: {escape_label(button.goto)}"}}}}'
+                    )
                 elif target[0] == "":
                     target_id = _id("special", target[1])
                     label = escape_label(SPECIAL_LABELS.get(target[1], target[1]))
@@ -139,8 +143,11 @@ def render_theme(content: Content, flows: list[Flow]) -> str:
     lines += [f'  {edge.source} -->|"{edge.label}"| {edge.target}' for edge in edges]
     if any(key.startswith("n_special__") for key in outside):
         lines.append("  classDef special fill:#eef6ee,stroke:#6a9a6a")
-        lines.append("  class " + ",".join(k for k in sorted(outside) if k.startswith("n_special__"))
-                     + " special")
+        lines.append(
+            "  class "
+            + ",".join(k for k in sorted(outside) if k.startswith("n_special__"))
+            + " special"
+        )
     return "\n".join(lines)
 
 
@@ -166,13 +173,17 @@ def render_dialog_map(content: Content) -> str:
     groups = theme_groups(content)
     nodes = sum(len(flow.nodes) for flow in content.flows.values())
     buttons = sum(len(node.buttons) for flow in content.flows.values() for node in flow.nodes)
-    summary = (f"{len(content.flows)} flows, {nodes} nodes and {buttons} buttons in "
-               f"{len(groups)} groups.")
+    summary = (
+        f"{len(content.flows)} flows, {nodes} nodes and {buttons} buttons in {len(groups)} groups."
+    )
     parts = [_INTRO.format(summary=summary)]
     for heading, flows in groups:
         parts.append(f"## {escape_markdown(heading)}\n")
-        parts.append("Flows: " + ", ".join(f"`{flow.id}` ({escape_markdown(flow.title)})"
-                                           for flow in flows) + "\n")
+        parts.append(
+            "Flows: "
+            + ", ".join(f"`{flow.id}` ({escape_markdown(flow.title)})" for flow in flows)
+            + "\n"
+        )
         parts.append("```mermaid\n" + render_theme(content, flows) + "\n```\n")
     return "\n".join(parts)
 

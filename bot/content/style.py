@@ -64,7 +64,9 @@ def _compile(value: object, where: Where, problems: list[Problem]) -> re.Pattern
     try:
         return re.compile(str(value), re.IGNORECASE)
     except re.error as exc:
-        problems.append(Problem(where, f"pattern '{value}' is not a valid regular expression: {exc}"))
+        problems.append(
+            Problem(where, f"pattern '{value}' is not a valid regular expression: {exc}")
+        )
         return None
 
 
@@ -82,17 +84,30 @@ def parse_style_rules(data: object, name: str = RULES_FILE) -> StyleRules:
     if not isinstance(data, YDict):
         problems.append(Problem(top, "the file must be a mapping (key: value) at the top level"))
         return StyleRules("", top, re.compile(r"(?!)"), problems=tuple(problems))
-    allowed = {"last_reviewed", "negation", "reported_speech", "readability", "mc_flows", "mc_context",
-               "emotional_words_allowed", *RULE_GROUPS}
+    allowed = {
+        "last_reviewed",
+        "negation",
+        "reported_speech",
+        "readability",
+        "mc_flows",
+        "mc_context",
+        "emotional_words_allowed",
+        *RULE_GROUPS,
+    }
     for key in data:
         if key not in allowed:
             problems.append(Problem(data.at(key), f"unknown key '{key}' in {name}"))
     if "last_reviewed" not in data:
         problems.append(Problem(top, f"{name} needs 'last_reviewed: YYYY-MM-DD'"))
-    negation = _compile(data.get("negation", r"(?!)"), data.at("negation"), problems) or re.compile(r"(?!)")
-    context = _compile(data.get("mc_context", r"(?!)"), data.at("mc_context"), problems) or re.compile(r"(?!)")
-    reported = (_compile(data.get("reported_speech", r"(?!)"), data.at("reported_speech"), problems)
-                or re.compile(r"(?!)"))
+    negation = _compile(data.get("negation", r"(?!)"), data.at("negation"), problems) or re.compile(
+        r"(?!)"
+    )
+    context = _compile(
+        data.get("mc_context", r"(?!)"), data.at("mc_context"), problems
+    ) or re.compile(r"(?!)")
+    reported = _compile(
+        data.get("reported_speech", r"(?!)"), data.at("reported_speech"), problems
+    ) or re.compile(r"(?!)")
     groups: dict[str, tuple[Rule, ...]] = {}
     for group in RULE_GROUPS:
         items = data.get(group)
@@ -104,15 +119,27 @@ def parse_style_rules(data: object, name: str = RULES_FILE) -> StyleRules:
         for index, item in enumerate(items):
             where = items.at(index)
             if not isinstance(item, YDict) or "pattern" not in item or not item.get("reason"):
-                problems.append(Problem(where, f"each rule of '{group}' needs 'pattern' and 'reason'"))
+                problems.append(
+                    Problem(where, f"each rule of '{group}' needs 'pattern' and 'reason'")
+                )
                 continue
             for key in item:
                 if key not in ("pattern", "reason", "negatable"):
-                    problems.append(Problem(item.at(key), f"unknown key '{key}' in a rule of '{group}'"))
+                    problems.append(
+                        Problem(item.at(key), f"unknown key '{key}' in a rule of '{group}'")
+                    )
             pattern = _compile(item["pattern"], item.at("pattern"), problems)
             if pattern is not None:
-                rules.append(Rule(group, str(item["pattern"]), pattern, str(item["reason"]),
-                                  bool(item.get("negatable")), where))
+                rules.append(
+                    Rule(
+                        group,
+                        str(item["pattern"]),
+                        pattern,
+                        str(item["reason"]),
+                        bool(item.get("negatable")),
+                        where,
+                    )
+                )
         groups[group] = tuple(rules)
     limits = data.get("readability")
     warn, error = 600, 1000
@@ -120,10 +147,17 @@ def parse_style_rules(data: object, name: str = RULES_FILE) -> StyleRules:
         warn = int(limits.get("warn_chars", warn))
         error = int(limits.get("error_chars", error))
     return StyleRules(
-        last_reviewed=str(data.get("last_reviewed", "")), where=data.at("last_reviewed"),
-        negation=negation, reported_speech=reported, mc_flows=_globs(data, "mc_flows", ("mc_*",)), mc_context=context,
+        last_reviewed=str(data.get("last_reviewed", "")),
+        where=data.at("last_reviewed"),
+        negation=negation,
+        reported_speech=reported,
+        mc_flows=_globs(data, "mc_flows", ("mc_*",)),
+        mc_context=context,
         emotional_words_allowed=_globs(data, "emotional_words_allowed", ()),
-        warn_chars=warn, error_chars=error, problems=tuple(problems), **groups,
+        warn_chars=warn,
+        error_chars=error,
+        problems=tuple(problems),
+        **groups,
     )
 
 
@@ -138,12 +172,18 @@ def _load_cached(path: Path, _mtime: int) -> StyleRules:
     name = RULES_FILE if path == PROJECT_ROOT / RULES_FILE else path.name
     if not path.exists():
         where = Where(name, 1)
-        return StyleRules("", where, re.compile(r"(?!)"),
-                          problems=(Problem(where, "the style rules file is missing"),))
+        return StyleRules(
+            "",
+            where,
+            re.compile(r"(?!)"),
+            problems=(Problem(where, "the style rules file is missing"),),
+        )
     try:
         data = load_yaml(path, name)
     except YamlError as exc:
-        return StyleRules("", exc.where, re.compile(r"(?!)"), problems=(Problem(exc.where, exc.message),))
+        return StyleRules(
+            "", exc.where, re.compile(r"(?!)"), problems=(Problem(exc.where, exc.message),)
+        )
     return parse_style_rules(data, name)
 
 
@@ -180,30 +220,54 @@ def spoken_texts(loaded: Loaded) -> list[Spoken]:
                 label = f"{name} (variant {index})" if many else name
                 out.append(Spoken(node.where, label, text, "node", flow.id, bool(node.sources)))
             for button in node.buttons:
-                out.append(Spoken(button.where, f"button '{button.label}' of {name}", button.label,
-                                  "button", flow.id))
+                out.append(
+                    Spoken(
+                        button.where,
+                        f"button '{button.label}' of {name}",
+                        button.label,
+                        "button",
+                        flow.id,
+                    )
+                )
     for key, texts in content.messages.items():
         where = loaded.message_places.get(key, Where("content/messages.yaml", 0))
         for index, text in enumerate(texts, 1):
             label = f"message '{key}'" + (f" (variant {index})" if len(texts) > 1 else "")
             out.append(Spoken(where, label, text, "message"))
-    reflections_file = (content.reflections[0].where.file if content.reflections
-                        else "content/reflections.yaml")
+    reflections_file = (
+        content.reflections[0].where.file if content.reflections else "content/reflections.yaml"
+    )
     for reflection in content.reflections:
-        out.append(Spoken(reflection.where, f"reflection {reflection.id}", reflection.text, "reflection"))
+        out.append(
+            Spoken(reflection.where, f"reflection {reflection.id}", reflection.text, "reflection")
+        )
         if reflection.prompt:
-            out.append(Spoken(reflection.where, f"prompt of reflection {reflection.id}",
-                              reflection.prompt, "reflection"))
+            out.append(
+                Spoken(
+                    reflection.where,
+                    f"prompt of reflection {reflection.id}",
+                    reflection.prompt,
+                    "reflection",
+                )
+            )
     for key, text in sorted(content.special_reflections.items()):
-        out.append(Spoken(Where(reflections_file, 0), f"special reflection '{key}'", text, "reflection"))
+        out.append(
+            Spoken(Where(reflections_file, 0), f"special reflection '{key}'", text, "reflection")
+        )
     for country in content.countries.values():
         for field_name, text in (("urgent_medical", country.urgent_medical),):
             out.append(Spoken(country.where, f"{field_name} of {country.code}", text, "resource"))
         for service in country.services:
-            for field_name, text in (("name", service.name), ("offers", service.offers),
-                                     ("hours", service.hours), ("note", service.note)):
+            for field_name, text in (
+                ("name", service.name),
+                ("offers", service.offers),
+                ("hours", service.hours),
+                ("note", service.note),
+            ):
                 if text:
-                    out.append(Spoken(service.where, f"{field_name} of {service.id}", text, "resource"))
+                    out.append(
+                        Spoken(service.where, f"{field_name} of {service.id}", text, "resource")
+                    )
     return out
 
 
@@ -218,8 +282,12 @@ _SENTENCE_END = re.compile(r"[.!?;\n•]")
 def plain(text: str) -> str:
     """The text as read: tags removed, entities decoded, curly quotes and apostrophes straight."""
     text = html.unescape(_TAG.sub("", text))
-    return (text.replace("\u2019", "'").replace("\u2018", "'")
-            .replace("\u201c", '"').replace("\u201d", '"'))
+    return (
+        text.replace("\u2019", "'")
+        .replace("\u2018", "'")
+        .replace("\u201c", '"')
+        .replace("\u201d", '"')
+    )
 
 
 def _quoted_spans(text: str) -> list[tuple[int, int]]:
@@ -242,8 +310,13 @@ def _is_question(text: str, end: int) -> bool:
     return match.group(0) == "?"
 
 
-def find_hits(rule: Rule, text: str, negation: re.Pattern[str],
-              excuse: re.Pattern[str] | None = None, skip_questions: bool = False) -> list[str]:
+def find_hits(
+    rule: Rule,
+    text: str,
+    negation: re.Pattern[str],
+    excuse: re.Pattern[str] | None = None,
+    skip_questions: bool = False,
+) -> list[str]:
     """The phrases of ``text`` that break ``rule``.
 
     Left out: words inside quotation marks; for a ``negatable`` rule, a hit after a negation in
@@ -274,17 +347,20 @@ def rule_hits(rules: StyleRules, group: str, text: str) -> list[tuple[Rule, str]
     """
     excuse = rules.reported_speech if group == "never_say" else None
     questions = group == "needs_sources"
-    return [(rule, hit) for rule in getattr(rules, group)
-            for hit in find_hits(rule, text, rules.negation, excuse, questions)]
+    return [
+        (rule, hit)
+        for rule in getattr(rules, group)
+        for hit in find_hits(rule, text, rules.negation, excuse, questions)
+    ]
 
 
 def _problem(spoken: Spoken, rule: Rule, hit: str, severity: str = "error") -> Problem:
-    return Problem(spoken.where, f"{spoken.label}: '{hit}' ({rule.group}): {rule.reason}",
-                   severity)  # type: ignore[arg-type]
+    return Problem(spoken.where, f"{spoken.label}: '{hit}' ({rule.group}): {rule.reason}", severity)  # type: ignore[arg-type]
 
 
-def _scan(texts: list[Spoken], rules: StyleRules, group: str,
-          severity: str = "error") -> Iterator[Problem]:
+def _scan(
+    texts: list[Spoken], rules: StyleRules, group: str, severity: str = "error"
+) -> Iterator[Problem]:
     for spoken in texts:
         for rule, hit in rule_hits(rules, group, spoken.text):
             yield _problem(spoken, rule, hit, severity)
@@ -317,7 +393,7 @@ def check_mc_claims(loaded: Loaded, rules: StyleRules | None = None) -> list[Pro
 
 
 def check_emotional_words(loaded: Loaded, rules: StyleRules | None = None) -> list[Problem]:
-    """"fetus", "embryo", "tissue"... only in science and medical flows: a warning elsewhere."""
+    """ "fetus", "embryo", "tissue"... only in science and medical flows: a warning elsewhere."""
     rules = rules or load_style_rules()
     texts = [s for s in spoken_texts(loaded) if not _in(s.flow, rules.emotional_words_allowed)]
     return list(_scan(texts, rules, "emotional_words", "warning"))
@@ -340,8 +416,12 @@ def check_fact_sources(loaded: Loaded, rules: StyleRules | None = None) -> list[
             continue
         reasons = fact_reasons(spoken.text, rules)
         if reasons:
-            problems.append(Problem(spoken.where, f"{spoken.label} states a fact but has no sources: "
-                                                  + "; ".join(reasons[:3])))
+            problems.append(
+                Problem(
+                    spoken.where,
+                    f"{spoken.label} states a fact but has no sources: " + "; ".join(reasons[:3]),
+                )
+            )
     return problems
 
 
@@ -354,16 +434,28 @@ def check_message_length(loaded: Loaded, rules: StyleRules | None = None) -> lis
             continue
         length = len(plain(spoken.text))
         if length > rules.error_chars:
-            problems.append(Problem(spoken.where, f"{spoken.label} is {length} characters: split it "
-                                                  f"(at most {rules.error_chars}, aim for {rules.warn_chars})"))
+            problems.append(
+                Problem(
+                    spoken.where,
+                    f"{spoken.label} is {length} characters: split it "
+                    f"(at most {rules.error_chars}, aim for {rules.warn_chars})",
+                )
+            )
         elif length > rules.warn_chars:
-            problems.append(Problem(spoken.where, f"{spoken.label} is {length} characters: aim for at most "
-                                                  f"{rules.warn_chars}, or split it with a 'Tell me more' button",
-                                    "warning"))
+            problems.append(
+                Problem(
+                    spoken.where,
+                    f"{spoken.label} is {length} characters: aim for at most "
+                    f"{rules.warn_chars}, or split it with a 'Tell me more' button",
+                    "warning",
+                )
+            )
     return problems
 
 
-def check_style_rules_file(rules: StyleRules | None = None, today: date | None = None) -> list[Problem]:
+def check_style_rules_file(
+    rules: StyleRules | None = None, today: date | None = None
+) -> list[Problem]:
     """Mistakes in the rules file itself, and a warning when it was last reviewed over a year ago."""
     rules = rules or load_style_rules()
     problems = list(rules.problems)
@@ -371,21 +463,36 @@ def check_style_rules_file(rules: StyleRules | None = None, today: date | None =
         try:
             reviewed = date.fromisoformat(rules.last_reviewed)
         except ValueError:
-            problems.append(Problem(rules.where, f"last_reviewed '{rules.last_reviewed}' is not a date (YYYY-MM-DD)"))
+            problems.append(
+                Problem(
+                    rules.where, f"last_reviewed '{rules.last_reviewed}' is not a date (YYYY-MM-DD)"
+                )
+            )
         else:
             if ((today or date.today()) - reviewed).days > 365:
-                problems.append(Problem(rules.where, f"{rules.where.file} was last reviewed on "
-                                                     f"{rules.last_reviewed}, more than a year ago", "warning"))
+                problems.append(
+                    Problem(
+                        rules.where,
+                        f"{rules.where.file} was last reviewed on "
+                        f"{rules.last_reviewed}, more than a year ago",
+                        "warning",
+                    )
+                )
     return problems
 
 
-def style_checks(loaded: Loaded, rules: StyleRules | None = None, today: date | None = None) -> list[Problem]:
+def style_checks(
+    loaded: Loaded, rules: StyleRules | None = None, today: date | None = None
+) -> list[Problem]:
     """Every style rule at once (what ``check_content`` adds)."""
     rules = rules or load_style_rules()
     return [
-        *check_style_rules_file(rules, today), *check_never_say(loaded, rules),
-        *check_mc_claims(loaded, rules), *check_emotional_words(loaded, rules),
-        *check_fact_sources(loaded, rules), *check_message_length(loaded, rules),
+        *check_style_rules_file(rules, today),
+        *check_never_say(loaded, rules),
+        *check_mc_claims(loaded, rules),
+        *check_emotional_words(loaded, rules),
+        *check_fact_sources(loaded, rules),
+        *check_message_length(loaded, rules),
     ]
 
 
@@ -409,9 +516,11 @@ class Readability:
     lengths: list[int] = field(default_factory=list, compare=False, repr=False)
 
     def summary(self) -> str:
-        return (f"Readability: {self.sentences} sentences, average {self.average_words:.1f} words, "
-                f"longest {self.longest_words} words ({self.longest_sentence_at}); longest message "
-                f"{self.longest_chars} characters ({self.longest_message_at})")
+        return (
+            f"Readability: {self.sentences} sentences, average {self.average_words:.1f} words, "
+            f"longest {self.longest_words} words ({self.longest_sentence_at}); longest message "
+            f"{self.longest_chars} characters ({self.longest_message_at})"
+        )
 
 
 def sentences(text: str) -> list[list[str]]:
@@ -431,8 +540,11 @@ def _place(spoken: Spoken) -> str:
 
 def readability(loaded_or_content: Loaded | Content) -> Readability:
     """Average and longest sentence in words, longest message in characters."""
-    loaded = (loaded_or_content if isinstance(loaded_or_content, Loaded)
-              else Loaded(loaded_or_content, [], {}))
+    loaded = (
+        loaded_or_content
+        if isinstance(loaded_or_content, Loaded)
+        else Loaded(loaded_or_content, [], {})
+    )
     lengths: list[int] = []
     longest_words, longest_at, longest_chars, chars_at = 0, "", 0, ""
     for spoken in spoken_texts(loaded):
@@ -446,7 +558,9 @@ def readability(loaded_or_content: Loaded | Content) -> Readability:
         if chars > longest_chars:
             longest_chars, chars_at = chars, _place(spoken)
     average = sum(lengths) / len(lengths) if lengths else 0.0
-    return Readability(len(lengths), average, longest_words, longest_at, longest_chars, chars_at, lengths)
+    return Readability(
+        len(lengths), average, longest_words, longest_at, longest_chars, chars_at, lengths
+    )
 
 
 def readability_summary(loaded_or_content: Loaded | Content) -> str:

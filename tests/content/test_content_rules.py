@@ -13,9 +13,19 @@ from bot import PROJECT_ROOT
 from bot.content.loader import Loaded, load_content
 from bot.content.model import ButtonSpec, Content, Flow, Node, Reflection
 from bot.content.style import (
-    RULE_GROUPS, check_emotional_words, check_fact_sources, check_mc_claims,
-    check_message_length, check_never_say, check_style_rules_file, load_style_rules,
-    parse_style_rules, readability, rule_hits, sentences, style_checks,
+    RULE_GROUPS,
+    check_emotional_words,
+    check_fact_sources,
+    check_mc_claims,
+    check_message_length,
+    check_never_say,
+    check_style_rules_file,
+    load_style_rules,
+    parse_style_rules,
+    readability,
+    rule_hits,
+    sentences,
+    style_checks,
 )
 from bot.content.yamlsrc import Where, load_yaml
 
@@ -43,7 +53,9 @@ def test_rules_file_loads_cleanly_and_is_reviewed() -> None:
 
 
 def test_rules_file_older_than_a_year_is_a_warning() -> None:
-    later = date.fromisoformat(RULES.last_reviewed).replace(year=date.fromisoformat(RULES.last_reviewed).year + 2)
+    later = date.fromisoformat(RULES.last_reviewed).replace(
+        year=date.fromisoformat(RULES.last_reviewed).year + 2
+    )
     (problem,) = check_style_rules_file(RULES, later)
     assert problem.severity == "warning" and "more than a year ago" in problem.message
     assert problem.where.file == "content/style_rules.yaml" and problem.where.line > 1
@@ -52,19 +64,27 @@ def test_rules_file_older_than_a_year_is_a_warning() -> None:
 def test_every_content_file_warns_when_its_review_is_over_a_year_old() -> None:
     """The loader's last_reviewed check covers every file it reads (verified, not re-implemented)."""
     loaded = load_content(PROJECT_ROOT, today=date(2100, 1, 1))
-    stale = {p.where.file for p in loaded.problems
-             if p.severity == "warning" and "more than a year ago" in p.message}
+    stale = {
+        p.where.file
+        for p in loaded.problems
+        if p.severity == "warning" and "more than a year ago" in p.message
+    }
     expected = {f"dialogs/{p.name}" for p in (PROJECT_ROOT / "dialogs").glob("*.yaml")}
-    expected |= {f"content/{name}.yaml" for name in
-                 ("sources", "resources", "reflections", "menu", "messages", "lexicon")}
+    expected |= {
+        f"content/{name}.yaml"
+        for name in ("sources", "resources", "reflections", "menu", "messages", "lexicon")
+    }
     assert expected <= stale, f"no review warning for: {sorted(expected - stale)}"
 
 
 def test_bad_rules_file_is_reported_with_lines(tmp_path: Path) -> None:
     path = tmp_path / "rules.yaml"
-    path.write_text("last_reviewed: 2026-11-26\nnever_say:\n  - pattern: '(unclosed'\n"
-                    "    reason: x\n  - pattern: ok\nmc_must_not: []\nemotional_words: []\n"
-                    "needs_sources: []\nsurprise: 1\n", encoding="utf-8")
+    path.write_text(
+        "last_reviewed: 2026-11-26\nnever_say:\n  - pattern: '(unclosed'\n"
+        "    reason: x\n  - pattern: ok\nmc_must_not: []\nemotional_words: []\n"
+        "needs_sources: []\nsurprise: 1\n",
+        encoding="utf-8",
+    )
     rules = parse_style_rules(load_yaml(path, "rules.yaml"), "rules.yaml")
     found = sorted((p.where.line, p.message.split(" ")[0]) for p in rules.problems)
     assert found == [(3, "pattern"), (5, "each"), (9, "unknown")]
@@ -178,8 +198,14 @@ def test_microchimerism_rules_spare(text: str) -> None:
 
 # ---------------------------------------------------------------------------- emotional words
 
-EMOTIONAL_HITS = ["the fetus", "a foetus", "the embryo", "the products of conception",
-                  "the pregnancy tissue", "some tissue"]
+EMOTIONAL_HITS = [
+    "the fetus",
+    "a foetus",
+    "the embryo",
+    "the products of conception",
+    "the pregnancy tissue",
+    "some tissue",
+]
 EMOTIONAL_FINE = ["fetal cells", "your baby", "your pregnancy", "a box of tissues"]
 
 
@@ -225,7 +251,7 @@ FACT_FINE = [
     "Your doctor, midwife or nurse can tell you what applies to you.",
     "I'm glad you found me.",
     "Counting is one of the ways love keeps track.",
-    "\"I'd have been 20 weeks today\", you might think.",
+    '"I\'d have been 20 weeks today", you might think.',
     "Support is there 24/7.",
     "Let it burn for an hour or more.",
     "If you never found out whether your baby was a boy or a girl, you can still choose a name.",
@@ -243,10 +269,15 @@ def test_non_facts_need_no_source(text: str) -> None:
     assert hits("needs_sources", text) == []
 
 
-@pytest.mark.parametrize(("group", "examples"), [
-    ("never_say", NEVER_SAY_HITS), ("mc_must_not", MC_HITS),
-    ("emotional_words", EMOTIONAL_HITS), ("needs_sources", FACT_HITS),
-])
+@pytest.mark.parametrize(
+    ("group", "examples"),
+    [
+        ("never_say", NEVER_SAY_HITS),
+        ("mc_must_not", MC_HITS),
+        ("emotional_words", EMOTIONAL_HITS),
+        ("needs_sources", FACT_HITS),
+    ],
+)
 def test_every_rule_has_a_hit_example_here(group: str, examples: list[str]) -> None:
     """A new rule in style_rules.yaml needs a hit example in this file."""
     used = {rule.source for text in examples for rule, _ in rule_hits(RULES, group, text)}
@@ -259,30 +290,44 @@ def test_every_rule_has_a_hit_example_here(group: str, examples: list[str]) -> N
 W = Where("dialogs/tiny.yaml", 10)
 
 
-def _flow(flow_id: str, text: str, sources: tuple[str, ...] = (), label: str = "Tell me more") -> Flow:
-    node = Node("start", (text,), (ButtonSpec(label, "menu", Where("dialogs/tiny.yaml", 14)),),
-                sources, W)
+def _flow(
+    flow_id: str, text: str, sources: tuple[str, ...] = (), label: str = "Tell me more"
+) -> Flow:
+    node = Node(
+        "start", (text,), (ButtonSpec(label, "menu", Where("dialogs/tiny.yaml", 14)),), sources, W
+    )
     return Flow(flow_id, "greeting", "Title", (), (node,), Where("dialogs/tiny.yaml", 3))
 
 
-def tiny(*flows: Flow, messages: dict[str, str] | None = None,
-         reflections: tuple[str, ...] = ()) -> Loaded:
+def tiny(
+    *flows: Flow, messages: dict[str, str] | None = None, reflections: tuple[str, ...] = ()
+) -> Loaded:
     content = Content(
-        {flow.id: flow for flow in flows}, {}, {},
-        tuple(Reflection(f"r{i:03}", text, None, Where("content/reflections.yaml", 5 + 2 * i))
-              for i, text in enumerate(reflections, 1)),
-        {}, (), {key: (text,) for key, text in (messages or {}).items()},
+        {flow.id: flow for flow in flows},
+        {},
+        {},
+        tuple(
+            Reflection(f"r{i:03}", text, None, Where("content/reflections.yaml", 5 + 2 * i))
+            for i, text in enumerate(reflections, 1)
+        ),
+        {},
+        (),
+        {key: (text,) for key, text in (messages or {}).items()},
     )
     places = {key: Where("content/messages.yaml", 20 + i) for i, key in enumerate(messages or {})}
     return Loaded(content, [], places)
 
 
 def test_never_say_problem_names_file_line_rule_and_reason() -> None:
-    loaded = tiny(_flow("grief_feelings", "Stay positive."),
-                  messages={"welcome": "Everything happens for a reason."})
+    loaded = tiny(
+        _flow("grief_feelings", "Stay positive."),
+        messages={"welcome": "Everything happens for a reason."},
+    )
     problems = check_never_say(loaded, RULES)
     assert [(str(p.where), p.severity) for p in problems] == [
-        ("dialogs/tiny.yaml:10", "error"), ("content/messages.yaml:20", "error")]
+        ("dialogs/tiny.yaml:10", "error"),
+        ("content/messages.yaml:20", "error"),
+    ]
     assert "grief_feelings/start" in problems[0].message and "(never_say)" in problems[0].message
     assert "hide their grief" in problems[0].message
     assert "message 'welcome'" in problems[1].message
@@ -299,8 +344,10 @@ def test_microchimerism_rules_apply_to_mc_flows_and_texts_about_the_cells() -> N
         _flow("mc_duration", "They will be there forever."),
         _flow("grief_feelings", "Your love for them can last forever."),
         _flow("remember_ideas", "Some people like to know their baby's cells stay forever."),
-        reflections=("Your memories are yours, and they matter.",
-                     "Your baby's cells carry their memories."),
+        reflections=(
+            "Your memories are yours, and they matter.",
+            "Your baby's cells carry their memories.",
+        ),
     )
     found = sorted((p.where.file, p.message.split(":")[0]) for p in check_mc_claims(loaded, RULES))
     assert found == [
@@ -311,32 +358,48 @@ def test_microchimerism_rules_apply_to_mc_flows_and_texts_about_the_cells() -> N
 
 
 def test_emotional_words_warn_outside_science_and_medical_flows() -> None:
-    loaded = tiny(_flow("mc_what", "Cells from the fetus."), _flow("loss_physical", "Pregnancy tissue."),
-                  _flow("grief_feelings", "Losing an embryo."), reflections=("The foetus.",))
+    loaded = tiny(
+        _flow("mc_what", "Cells from the fetus."),
+        _flow("loss_physical", "Pregnancy tissue."),
+        _flow("grief_feelings", "Losing an embryo."),
+        reflections=("The foetus.",),
+    )
     problems = check_emotional_words(loaded, RULES)
     assert {(p.message.split(":")[0], p.severity) for p in problems} == {
-        ("grief_feelings/start", "warning"), ("reflection r001", "warning")}
+        ("grief_feelings/start", "warning"),
+        ("reflection r001", "warning"),
+    }
 
 
 def test_a_fact_without_sources_is_an_error() -> None:
-    loaded = tiny(_flow("loss_common", "About 1 in 4 pregnancies end in miscarriage."),
-                  _flow("loss_fault", "About 1 in 4 pregnancies end in miscarriage.", ("quenby_2021",)),
-                  _flow("greeting", "Hello, I'm Feather."))
+    loaded = tiny(
+        _flow("loss_common", "About 1 in 4 pregnancies end in miscarriage."),
+        _flow("loss_fault", "About 1 in 4 pregnancies end in miscarriage.", ("quenby_2021",)),
+        _flow("greeting", "Hello, I'm Feather."),
+    )
     (problem,) = check_fact_sources(loaded, RULES)
     assert problem.severity == "error" and str(problem.where) == "dialogs/tiny.yaml:10"
-    assert problem.message.startswith("loss_common/start states a fact but has no sources: '1 in 4'")
+    assert problem.message.startswith(
+        "loss_common/start states a fact but has no sources: '1 in 4'"
+    )
 
 
 def test_message_length_warns_above_600_and_fails_above_1000() -> None:
-    loaded = tiny(_flow("a_flow", "x" * 600), _flow("b_flow", "<b>" + "y" * 601 + "</b>"),
-                  _flow("c_flow", "z" * 1001))
+    loaded = tiny(
+        _flow("a_flow", "x" * 600),
+        _flow("b_flow", "<b>" + "y" * 601 + "</b>"),
+        _flow("c_flow", "z" * 1001),
+    )
     problems = {p.message.split(" ")[0]: p.severity for p in check_message_length(loaded, RULES)}
     assert problems == {"b_flow/start": "warning", "c_flow/start": "error"}
 
 
 def test_style_checks_together_on_clean_text_find_nothing() -> None:
-    loaded = tiny(_flow("greeting", "Hello, I'm Feather 🪶. Would it help to talk?"),
-                  messages={"welcome": "Hello."}, reflections=("Rest is allowed today.",))
+    loaded = tiny(
+        _flow("greeting", "Hello, I'm Feather 🪶. Would it help to talk?"),
+        messages={"welcome": "Hello."},
+        reflections=("Rest is allowed today.",),
+    )
     assert style_checks(loaded, RULES, date.fromisoformat(RULES.last_reviewed)) == []
 
 
@@ -345,17 +408,26 @@ def test_style_checks_together_on_clean_text_find_nothing() -> None:
 
 def test_sentences_split_on_stops_lines_and_bullets() -> None:
     text = "One two three. <b>Four</b> five!\n\n• six seven\n• eight"
-    assert sentences(text) == [["One", "two", "three"], ["Four", "five"], ["six", "seven"], ["eight"]]
+    assert sentences(text) == [
+        ["One", "two", "three"],
+        ["Four", "five"],
+        ["six", "seven"],
+        ["eight"],
+    ]
 
 
 def test_readability_numbers() -> None:
-    loaded = tiny(_flow("greeting", "One two three. Four five six seven eight nine."),
-                  messages={"welcome": "Hi there."})
+    loaded = tiny(
+        _flow("greeting", "One two three. Four five six seven eight nine."),
+        messages={"welcome": "Hi there."},
+    )
     result = readability(loaded)
     assert (result.sentences, result.longest_words, result.longest_chars) == (3, 6, 46)
     assert result.average_words == pytest.approx(11 / 3)
     assert "greeting/start" in result.longest_sentence_at
-    assert result.summary().startswith("Readability: 3 sentences, average 3.7 words, longest 6 words")
+    assert result.summary().startswith(
+        "Readability: 3 sentences, average 3.7 words, longest 6 words"
+    )
 
 
 def test_check_prints_the_readability_line(capsys: pytest.CaptureFixture[str]) -> None:

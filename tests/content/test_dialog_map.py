@@ -10,7 +10,12 @@ import pytest
 
 from bot import PROJECT_ROOT
 from bot.content.graph import (
-    OTHER_THEME, escape_label, escape_markdown, render_dialog_map, render_theme, theme_groups,
+    OTHER_THEME,
+    escape_label,
+    escape_markdown,
+    render_dialog_map,
+    render_theme,
+    theme_groups,
     write_dialog_map,
 )
 from bot.content.loader import load_content
@@ -22,7 +27,9 @@ W = Where("dialogs/tiny.yaml", 1)
 
 
 def _node(node_id: str, *buttons: tuple[str, str]) -> Node:
-    return Node(node_id, ("text",), tuple(ButtonSpec(label, goto, W) for label, goto in buttons), (), W)
+    return Node(
+        node_id, ("text",), tuple(ButtonSpec(label, goto, W) for label, goto in buttons), (), W
+    )
 
 
 def _flow(flow_id: str, title: str, *nodes: Node) -> Flow:
@@ -32,18 +39,35 @@ def _flow(flow_id: str, title: str, *nodes: Node) -> Flow:
 def tiny() -> Content:
     """Two themes and one flow in no theme, with every kind of button target."""
     first = _flow(
-        "mc_what", 'What "it" is (really) [1] #1 🪶',
-        _node("start", ("Tell me more", "more"), ("Another theme", "grief_feelings"),
-              ('Say "why" | how? #2 🤍', "grief_feelings/deep"), ("Menu", "menu"),
-              ("Broken", "nowhere")),
-        _node("more", ("Back", "start"), ("Helplines", "support"), ("Daily", "daily"),
-              ("Country", "country")),
+        "mc_what",
+        'What "it" is (really) [1] #1 🪶',
+        _node(
+            "start",
+            ("Tell me more", "more"),
+            ("Another theme", "grief_feelings"),
+            ('Say "why" | how? #2 🤍', "grief_feelings/deep"),
+            ("Menu", "menu"),
+            ("Broken", "nowhere"),
+        ),
+        _node(
+            "more",
+            ("Back", "start"),
+            ("Helplines", "support"),
+            ("Daily", "daily"),
+            ("Country", "country"),
+        ),
     )
-    second = _flow("grief_feelings", "Feelings", _node("start", ("Deeper", "deep")),
-                   _node("deep", ("To the cells", "mc_what/more")))
+    second = _flow(
+        "grief_feelings",
+        "Feelings",
+        _node("start", ("Deeper", "deep")),
+        _node("deep", ("To the cells", "mc_what/more")),
+    )
     loose = _flow("thanks", "Thank you", _node("start", ("Menu", "menu")))
-    menu = (MenuTheme("theme_mc", "Cells (microchimerism)", ("mc_what",), W),
-            MenuTheme("theme_grief", "Grief", ("grief_feelings", "unknown_flow"), W))
+    menu = (
+        MenuTheme("theme_mc", "Cells (microchimerism)", ("mc_what",), W),
+        MenuTheme("theme_grief", "Grief", ("grief_feelings", "unknown_flow"), W),
+    )
     # The dict order is deliberately not the menu order: the output must not depend on it.
     flows = {"thanks": loose, "grief_feelings": second, "mc_what": first}
     return Content(flows, {}, {}, (), {}, menu, {})
@@ -62,7 +86,8 @@ def test_committed_dialog_map_matches_the_dialogs() -> None:
     actual = MAP.read_text(encoding="utf-8") if MAP.exists() else ""
     assert actual == expected, (
         "docs/dialog-map.md is out of date with dialogs/ or content/menu.yaml: "
-        "run python run_bot.py --graph and commit the result")
+        "run python run_bot.py --graph and commit the result"
+    )
 
 
 def test_real_map_has_one_chart_per_theme_and_every_flow() -> None:
@@ -77,18 +102,21 @@ def test_real_map_has_one_chart_per_theme_and_every_flow() -> None:
 # ---------------------------------------------------------------------------- escaping
 
 
-@pytest.mark.parametrize(("raw", "escaped"), [
-    ('Say "hi"', "Say #quot;hi#quot;"),
-    ("(parentheses) stay", "(parentheses) stay"),
-    ("[brackets] {braces}", "#91;brackets#93; #123;braces#125;"),
-    ("#1 and #quot; literally", "#35;1 and #35;quot; literally"),
-    ("a | b", "a #124; b"),
-    ("<b>bold</b> & co", "#lt;b#gt;bold#lt;/b#gt; #amp; co"),
-    ("`code`", "#96;code#96;"),
-    ("Feather 🪶 🤍 🕊️", "Feather 🪶 🤍 🕊️"),
-    ("two\nlines   and  spaces", "two lines and spaces"),
-    ("end", "end"),
-])
+@pytest.mark.parametrize(
+    ("raw", "escaped"),
+    [
+        ('Say "hi"', "Say #quot;hi#quot;"),
+        ("(parentheses) stay", "(parentheses) stay"),
+        ("[brackets] {braces}", "#91;brackets#93; #123;braces#125;"),
+        ("#1 and #quot; literally", "#35;1 and #35;quot; literally"),
+        ("a | b", "a #124; b"),
+        ("<b>bold</b> & co", "#lt;b#gt;bold#lt;/b#gt; #amp; co"),
+        ("`code`", "#96;code#96;"),
+        ("Feather 🪶 🤍 🕊️", "Feather 🪶 🤍 🕊️"),
+        ("two\nlines   and  spaces", "two lines and spaces"),
+        ("end", "end"),
+    ],
+)
 def test_escape_label(raw: str, escaped: str) -> None:
     assert escape_label(raw) == escaped
 
@@ -102,7 +130,10 @@ def test_escaped_labels_never_contain_a_raw_quote_or_pipe() -> None:
 
 
 def test_escape_markdown() -> None:
-    assert escape_markdown("a_b *c* [d] <e> & `f` | #") == r"a\_b \*c\* \[d\] &lt;e&gt; &amp; \`f\` \| \#"
+    assert (
+        escape_markdown("a_b *c* [d] <e> & `f` | #")
+        == r"a\_b \*c\* \[d\] &lt;e&gt; &amp; \`f\` \| \#"
+    )
 
 
 # ---------------------------------------------------------------------------- structure and edges
@@ -111,7 +142,8 @@ def test_escape_markdown() -> None:
 def test_groups_follow_the_menu_then_other() -> None:
     groups = theme_groups(tiny())
     assert [(heading, [f.id for f in flows]) for heading, flows in groups] == [
-        ("Cells (microchimerism)", ["mc_what"]), ("Grief", ["grief_feelings"]),
+        ("Cells (microchimerism)", ["mc_what"]),
+        ("Grief", ["grief_feelings"]),
         (OTHER_THEME, ["thanks"]),
     ]
 
@@ -121,9 +153,14 @@ def test_edges_for_every_kind_of_target() -> None:
     chart = render_theme(content, [content.flows["mc_what"]])
     lines = chart.splitlines()
     assert lines[0] == "flowchart LR"
-    assert ('  subgraph n_flow__mc_what ["What #quot;it#quot; is (really) #91;1#93; #35;1 🪶 (mc_what)"]'
-            in lines)
-    assert '    n_mc_what__start["What #quot;it#quot; is (really) #91;1#93; #35;1 🪶 / start"]' in lines
+    assert (
+        '  subgraph n_flow__mc_what ["What #quot;it#quot; is (really) #91;1#93; #35;1 🪶 (mc_what)"]'
+        in lines
+    )
+    assert (
+        '    n_mc_what__start["What #quot;it#quot; is (really) #91;1#93; #35;1 🪶 / start"]'
+        in lines
+    )
     edges = [line.strip() for line in lines if "-->" in line]
     assert edges == [
         'n_mc_what__start -->|"Tell me more"| n_mc_what__more',
@@ -158,7 +195,9 @@ def test_every_edge_end_is_defined_in_its_chart() -> None:
 
 def test_output_is_deterministic_whatever_the_dict_order() -> None:
     content = tiny()
-    reordered = Content(dict(reversed(list(content.flows.items()))), {}, {}, (), {}, content.menu, {})
+    reordered = Content(
+        dict(reversed(list(content.flows.items()))), {}, {}, (), {}, content.menu, {}
+    )
     assert render_dialog_map(content) == render_dialog_map(reordered) == render_dialog_map(tiny())
 
 

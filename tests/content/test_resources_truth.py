@@ -23,7 +23,7 @@ CONFLICT_NOTE = "check their website for current hours and number"
 needs_sheet = pytest.mark.skipif(
     not SHEET.exists(),
     reason=f"the helplines sheet is not here ({SHEET}); it is needed to check the numbers in "
-           "content/resources.yaml",
+    "content/resources.yaml",
 )
 
 
@@ -67,9 +67,17 @@ def parse_sheet(text: str) -> Sheet:
             continue
         if set("".join(cells)) <= set("-: "):
             continue
-        row = dict(zip(columns, cells))
-        rows.append(Row(heading, row.get("service", ""), row.get("number", row.get("where", "")),
-                        row.get("website", row.get("where", "")), row.get("mark", ""), number))
+        row = dict(zip(columns, cells, strict=False))
+        rows.append(
+            Row(
+                heading,
+                row.get("service", ""),
+                row.get("number", row.get("where", "")),
+                row.get("website", row.get("where", "")),
+                row.get("mark", ""),
+                number,
+            )
+        )
     return Sheet(tuple(rows), {key: "\n".join(value) for key, value in sections.items()})
 
 
@@ -114,14 +122,18 @@ def content() -> Content:
 
 
 def _services(content: Content) -> list[tuple[Country, Service]]:
-    return [(country, service) for country in content.countries.values() for service in country.services]
+    return [
+        (country, service) for country in content.countries.values() for service in country.services
+    ]
 
 
 # ---------------------------------------------------------------------------- against the sheet
 
 
 @needs_sheet
-def test_every_phone_and_text_number_is_on_the_sheet_in_the_same_form(sheet: Sheet, content: Content) -> None:
+def test_every_phone_and_text_number_is_on_the_sheet_in_the_same_form(
+    sheet: Sheet, content: Content
+) -> None:
     wrong = []
     for country, service in _services(content):
         heading = country_section(sheet, country)
@@ -131,11 +143,15 @@ def test_every_phone_and_text_number_is_on_the_sheet_in_the_same_form(sheet: She
                 continue
             if row is not None:
                 if not appears(value, row.number):
-                    wrong.append(f"{service.where} {service.id}: {kind} '{value}' is not in the sheet's "
-                                 f"row for {row.service} (helplines.md:{row.line}: '{row.number}')")
+                    wrong.append(
+                        f"{service.where} {service.id}: {kind} '{value}' is not in the sheet's "
+                        f"row for {row.service} (helplines.md:{row.line}: '{row.number}')"
+                    )
             elif not appears(value, sheet.sections[heading]):
-                wrong.append(f"{service.where} {service.id}: {kind} '{value}' is nowhere in the sheet's "
-                             f"section '{heading}'")
+                wrong.append(
+                    f"{service.where} {service.id}: {kind} '{value}' is nowhere in the sheet's "
+                    f"section '{heading}'"
+                )
     assert wrong == [], "numbers not on the helplines sheet:\n" + "\n".join(wrong)
 
 
@@ -149,17 +165,25 @@ def test_emergency_numbers_match_the_sheet(sheet: Sheet, content: Content) -> No
         rows = [row for row in sheet.section_rows(heading) if row.service.lower() == "emergency"]
         if not rows or not any(row.number == country.emergency for row in rows):
             got = rows[0].number if rows else "no Emergency row"
-            wrong.append(f"{country.where} {country.code}: emergency '{country.emergency}', sheet: '{got}'")
+            wrong.append(
+                f"{country.where} {country.code}: emergency '{country.emergency}', sheet: '{got}'"
+            )
     assert wrong == [], "\n".join(wrong)
 
 
 @needs_sheet
-def test_every_service_row_of_the_sheet_is_matched_by_its_website(sheet: Sheet, content: Content) -> None:
+def test_every_service_row_of_the_sheet_is_matched_by_its_website(
+    sheet: Sheet, content: Content
+) -> None:
     """A service with a website must find its row: otherwise the number checks above are weaker."""
-    unmatched = [f"{service.where} {service.id} ({service.website})"
-                 for country, service in _services(content)
-                 if service.website and row_for(sheet, country_section(sheet, country), service) is None]
-    assert unmatched == [], "services whose website is not in their country's table:\n" + "\n".join(unmatched)
+    unmatched = [
+        f"{service.where} {service.id} ({service.website})"
+        for country, service in _services(content)
+        if service.website and row_for(sheet, country_section(sheet, country), service) is None
+    ]
+    assert unmatched == [], "services whose website is not in their country's table:\n" + "\n".join(
+        unmatched
+    )
 
 
 @needs_sheet
@@ -171,11 +195,20 @@ def test_marks_agree_with_the_sheet(sheet: Sheet, content: Content) -> None:
             continue
         sheet_mark = row.mark.upper()
         if "NOT FOUND" in sheet_mark and service.mark != "NOT_FOUND":
-            wrong.append(f"{service.where} {service.id}: the sheet says NOT FOUND, resources say {service.mark}")
+            wrong.append(
+                f"{service.where} {service.id}: the sheet says NOT FOUND, resources say {service.mark}"
+            )
         if "CONFLICT" in sheet_mark and service.mark != "CONFLICT":
-            wrong.append(f"{service.where} {service.id}: the sheet says CONFLICT, resources say {service.mark}")
-        if service.mark in ("NOT_FOUND", "CONFLICT") and service.mark.replace("_", " ") not in sheet_mark:
-            wrong.append(f"{service.where} {service.id}: marked {service.mark}, the sheet says {row.mark}")
+            wrong.append(
+                f"{service.where} {service.id}: the sheet says CONFLICT, resources say {service.mark}"
+            )
+        if (
+            service.mark in ("NOT_FOUND", "CONFLICT")
+            and service.mark.replace("_", " ") not in sheet_mark
+        ):
+            wrong.append(
+                f"{service.where} {service.id}: marked {service.mark}, the sheet says {row.mark}"
+            )
     assert wrong == [], "\n".join(wrong)
 
 
@@ -187,8 +220,11 @@ def test_conflict_entries_carry_the_note(content: Content) -> None:
     assert conflicts, "expected at least one CONFLICT entry (Miscarriage Association)"
     for service in conflicts:
         assert service.note and CONFLICT_NOTE in service.note.casefold(), (
-            f"{service.where} {service.id} is CONFLICT: its note must say '{CONFLICT_NOTE}'")
-        assert service.website, f"{service.where} {service.id} is CONFLICT: the website is the way in"
+            f"{service.where} {service.id} is CONFLICT: its note must say '{CONFLICT_NOTE}'"
+        )
+        assert service.website, (
+            f"{service.where} {service.id} is CONFLICT: the website is the way in"
+        )
 
 
 def test_not_found_entries_have_no_number(content: Content) -> None:
@@ -196,7 +232,8 @@ def test_not_found_entries_have_no_number(content: Content) -> None:
     assert not_found
     for service in not_found:
         assert not service.phone and not service.text, (
-            f"{service.where} {service.id} is NOT_FOUND: show the website only, never a number")
+            f"{service.where} {service.id} is NOT_FOUND: show the website only, never a number"
+        )
         assert service.website, f"{service.where} {service.id} is NOT_FOUND: it needs its website"
 
 
@@ -204,10 +241,18 @@ def test_not_found_entries_have_no_number(content: Content) -> None:
 
 
 def test_parse_sheet_and_appears() -> None:
-    text = ("## Nowhere\n| service | offers | number | hours | website | mark |\n|---|---|---|---|---|---|\n"
-            "| Help | x | 0800 111 222; text HI to 1234 | 24/7 | help.org | V1 |\n")
+    text = (
+        "## Nowhere\n| service | offers | number | hours | website | mark |\n|---|---|---|---|---|---|\n"
+        "| Help | x | 0800 111 222; text HI to 1234 | 24/7 | help.org | V1 |\n"
+    )
     (row,) = parse_sheet(text).rows
-    assert (row.section, row.service, row.website, row.mark, row.line) == ("Nowhere", "Help", "help.org", "V1", 4)
+    assert (row.section, row.service, row.website, row.mark, row.line) == (
+        "Nowhere",
+        "Help",
+        "help.org",
+        "V1",
+        4,
+    )
     assert appears("0800 111 222", row.number) and appears("HI to 1234", row.number)
     assert appears("111", row.number)  # so numbers are matched within their own row, not anywhere
     assert not appears("800 111 222", row.number) and not appears("123", row.number)
