@@ -12,6 +12,7 @@ from bot.content.loader import load_content
 from bot.content.model import Content
 from bot.content.problems import ContentInvalid, Problem
 from bot.conversations import Conversations
+from bot.daily.zones import cities_problems
 from bot.engine.engine import Engine
 from bot.engine.features import Feature
 from bot.matching import Matcher
@@ -45,6 +46,7 @@ def build_core(root: Path, today: date | None = None, strict: bool = True) -> Co
     safety = SafetyDetector(normaliser)
     engine = Engine(content, normaliser, matcher, safety)
     problems = loaded.problems + check_content(loaded, matcher, normaliser)
+    problems += cities_problems(root)  # content/cities.yaml, read by bot/daily
     if strict and any(p.severity == "error" for p in problems):
         raise ContentInvalid(problems)
     return Core(content, normaliser, matcher, safety, engine, problems)
@@ -53,4 +55,8 @@ def build_core(root: Path, today: date | None = None, strict: bool = True) -> Co
 def build_conversations(core: Core, store: Store, clock: Clock | None = None,
                         features: list[Feature] | None = None) -> Conversations:
     core.engine.features = list(features or [])
-    return Conversations(core.engine, store, clock or SystemClock())
+    conversations = Conversations(core.engine, store, clock or SystemClock())
+    for feature in core.engine.features:  # a feature's own effects (e.g. daily: subscribe, pause)
+        for kind, handler in getattr(feature, "effects", {}).items():
+            conversations.on_effect(kind, handler)
+    return conversations

@@ -13,4 +13,6 @@ if TYPE_CHECKING:
 
 
 def build_features(core: "Core", store: Store, clock: Clock) -> list[Feature]:
-    return []
+    from bot.daily.build import build_daily_feature
+
+    return [build_daily_feature(core, store, clock, getattr(core, "root", None))]

@@ -38,6 +38,23 @@ REQUIRED_MESSAGES = (
     "crisis_outro", "medical_intro", "medical_signs", "medical_no_country", "checkin",
     "label_checkin_yes", "label_checkin_no", "safe_ack", "safe_misread", "label_misread",
 )
+REQUIRED_MESSAGES += (  # daily reflections (bot/daily)
+    "daily_intro", "daily_ask_time", "daily_ask_zone", "daily_ask_zone_change",
+    "daily_ask_zone_several", "daily_subscribed", "daily_settings", "daily_settings_paused",
+    "daily_settings_paused_until", "daily_updated", "daily_pause_ask", "daily_paused_days",
+    "daily_paused_on", "daily_resumed", "daily_stopped", "daily_stop_none", "daily_now_again",
+    "daily_now_next", "daily_now_unsubscribed", "daily_dates_intro", "daily_dates_current",
+    "daily_date_ask_due", "daily_date_ask_loss", "daily_date_confirm", "daily_kind_due",
+    "daily_kind_loss", "daily_date_saved", "daily_date_not_saved", "daily_dates_removed",
+    "daily_when_today", "daily_when_tomorrow", "daily_when_later", "daily_prompt_lead",
+    "daily_label_morning", "daily_label_lunchtime", "daily_label_evening", "daily_label_zone",
+    "daily_label_today", "daily_label_setup", "daily_label_settings", "daily_label_not_now",
+    "daily_label_change_time", "daily_label_change_zone", "daily_label_pause",
+    "daily_label_pause_3", "daily_label_pause_week", "daily_label_pause_on", "daily_label_resume",
+    "daily_label_stop", "daily_label_dates", "daily_label_add_due", "daily_label_add_loss",
+    "daily_label_remove_dates", "daily_label_keep_date", "daily_label_dont_keep",
+    "daily_label_back",
+)
 
 _ALLOWED_TAGS = {"b": set(), "i": set(), "a": {"href"}}
 

@@ -21,4 +21,32 @@ MIGRATIONS: list[tuple[int, str]] = [
         );
         """,
     ),
+    (
+        2,
+        """
+        -- Daily reflections (bot/daily). One row per subscriber; the dispatcher finds due rows by
+        -- next_send_utc (indexed; NULL while paused until the person says). claimed_date is the
+        -- local date of the last reflection handed to the sender, written in the same transaction
+        -- that advances next_send_utc, before sending: at most one reflection per local day.
+        -- due_date / loss_date ('MMDD') are kept only when the person chose to share them.
+        CREATE TABLE daily_subscriptions (
+            chat_id          INTEGER PRIMARY KEY,
+            local_time       TEXT NOT NULL,
+            timezone         TEXT NOT NULL,
+            next_send_utc    TEXT,
+            paused_until     TEXT,
+            claimed_date     TEXT,
+            last_reflection  TEXT,
+            retry_count      INTEGER NOT NULL DEFAULT 0,
+            seed             TEXT NOT NULL,
+            cycle            INTEGER NOT NULL DEFAULT 1,
+            sent_ids         TEXT NOT NULL DEFAULT '',
+            due_date         TEXT,
+            loss_date        TEXT,
+            created_at       TEXT NOT NULL,
+            updated_at       TEXT NOT NULL
+        );
+        CREATE INDEX daily_subscriptions_next_send ON daily_subscriptions (next_send_utc);
+        """,
+    ),
 ]

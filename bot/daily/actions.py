@@ -1,0 +1,280 @@
+"""What the daily-reflection effects do: read and change the subscription, and say so.
+
+The engine has no chat id and no storage, so the Feature (``dialog.py``) only decides what the
+person asked for and returns an ``Effect``; ``Conversations`` calls the handler registered here
+with the chat id. Everything that depends on stored settings (are they subscribed? when is the
+next one?) is rendered here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from bot.daily import order
+from bot.daily.compose import reflection_message, reflections_by_id, special_keys
+from bot.daily.repository import DATE_KINDS, DailyRepository, Job, Subscription
+from bot.daily.schedule import hhmm, local_date, parse_hhmm
+from bot.daily.timeparse import MONTH_NAMES, MonthDay
+from bot.daily.zones import Places, is_zone, local_now, place_name, zone
+from bot.engine import callbacks
+from bot.engine.types import Button, Effect, OutMessage
+
+if TYPE_CHECKING:
+    from bot.engine.engine import Engine
+
+VERB = "dl"
+PRESET_TIMES = (("daily_label_morning", "0800"), ("daily_label_lunchtime", "1230"), ("daily_label_evening", "2000"))
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MAX_ZONE_BUTTONS = 8
+
+EffectHandler = Callable[[int, Effect], list[OutMessage]]
+
+
+def data(*parts: str) -> str:
+    """Button data for the daily feature: ``dl:part/part``."""
+    return callbacks.encode(VERB, "/".join(parts))
+
+
+def now_of(effect: Effect) -> datetime:
+    """The moment of the turn (the engine's Incoming.now), carried in every effect."""
+    return datetime.fromisoformat(effect.data["now"])
+
+
+class DailyActions:
+    def __init__(self, engine: "Engine", repository: DailyRepository, places: Places | None = None) -> None:
+        self.engine = engine
+        self.repository = repository
+        self.places = places or Places()
+        self.content = engine.content
+        self._reflections = reflections_by_id(engine.content)
+        self._ids = [r.id for r in engine.content.reflections]
+
+    def handlers(self) -> dict[str, EffectHandler]:
+        return {
+            "daily_open": self.open,
+            "daily_settings": self.settings,
+            "daily_time": self.time_chosen,
+            "daily_zone": self.zone_chosen,
+            "daily_zone_choices": self.zone_choices,
+            "daily_ask_zone": self.ask_zone,
+            "daily_now": self.now,
+            "daily_pause": self.pause,
+            "daily_resume": self.resume,
+            "daily_stop": self.stop,
+            "daily_dates": self.dates,
+            "daily_date_keep": self.date_keep,
+            "daily_dates_clear": self.dates_clear,
+        }
+
+    # ----------------------------------------------------------------- small pieces
+    def text(self, key: str, **values: str) -> str:
+        return self.engine.text(key, **values)
+
+    def button(self, key: str, *parts: str) -> Button:
+        return Button(self.text(key), data(*parts))
+
+    def menu(self) -> Button:
+        return self.engine.menu_button()
+
+    def when(self, moment: datetime, zone_name: str, now: datetime) -> str:
+        """'today at 08:00', 'tomorrow at 08:00', 'on Friday 14 March at 08:00' in the person's zone."""
+        local = moment.astimezone(zone(zone_name))
+        clock = local.strftime("%H:%M")
+        today = local_date(now, zone_name)
+        if local.date() == today:
+            return self.engine.text("daily_when_today", time=clock)
+        if local.date() == today + timedelta(days=1):
+            return self.engine.text("daily_when_tomorrow", time=clock)
+        day = f"{WEEKDAYS[local.weekday()]} {local.day} {MONTH_NAMES[local.month - 1]}"
+        return self.engine.text("daily_when_later", day=day, time=clock)
+
+    def time_buttons(self, mode: str) -> list[Button]:
+        return [self.button(label, mode, code) for label, code in PRESET_TIMES]
+
+    def zone_buttons(self, zones: list[str], now: datetime, time_code: str | None) -> list[Button]:
+        buttons = []
+        for zone_name in list(dict.fromkeys(zones))[:MAX_ZONE_BUTTONS]:
+            label = self.engine.text("daily_label_zone", place=place_name(zone_name), clock=local_now(zone_name, now))
+            target = ("z", time_code, zone_name) if time_code else ("zk", zone_name)
+            buttons.append(Button(label, data(*target)))
+        return buttons
+
+    def country_zones(self, country_code: str | None) -> list[str]:
+        """Zones to suggest for a country: all of a several-zone country's, else its one."""
+        country = self.content.countries.get(country_code or "")
+        if country is None:
+            return []
+        for name in (country.name, *country.aliases):
+            several = self.places.several.get(re.sub(r"\s+", " ", name.casefold()).strip())
+            if several:
+                return list(several)
+        return [country.timezone] if is_zone(country.timezone) else []
+
+    def not_subscribed(self) -> list[OutMessage]:
+        """The start of the flow, for someone without a subscription."""
+        buttons = (*self.time_buttons("t"), self.button("daily_label_not_now", "no"))
+        return [OutMessage(self.text("daily_intro"), buttons)]
+
+    # ----------------------------------------------------------------- screens
+    def open(self, chat_id: int, effect: Effect) -> list[OutMessage]:
+        sub = self.repository.get(chat_id)
+        return self.settings_screen(sub, now_of(effect)) if sub else self.not_subscribed()
+
+    def settings(self, chat_id: int, effect: Effect) -> list[OutMessage]:
+        return self.open(chat_id, effect)
+
+    def settings_screen(self, sub: Subscription, now: datetime) -> list[OutMessage]:
+        values = {"time": hhmm(sub.local_time), "zone": place_name(sub.zone)}
+        if sub.paused_indefinitely:
+            text = self.text("daily_settings_paused", **values)
+        elif sub.next_send is not None and sub.paused_at(now):
+            text = self.text("daily_settings_paused_until", when=self.when(sub.next_send, sub.zone, now), **values)
+        else:
+            upcoming = sub.next_send or now
+            text = self.text("daily_settings", when=self.when(upcoming, sub.zone, now), **values)
+        buttons = [self.button("daily_label_resume", "r")] if sub.paused_at(now) else []
+        buttons += [self.button("daily_label_change_time", "ct"), self.button("daily_label_change_zone", "cz")]
+        if not sub.paused_at(now):
+            buttons.append(self.button("daily_label_pause", "pz"))
+        buttons += [self.button("daily_label_dates", "dd"), self.button("daily_label_stop", "stop"), self.menu()]
+        return [OutMessage(text.strip(), tuple(buttons))]
+
+    def confirm(self, key: str, sub: Subscription, now: datetime, *extra: Button) -> list[OutMessage]:
+        upcoming = sub.next_send or now
+        text = self.text(key, time=hhmm(sub.local_time), zone=place_name(sub.zone),
+                         when=self.when(upcoming, sub.zone, now))
+        return [OutMessage(text.strip(), (*extra, self.button("daily_label_settings", "set"), self.menu()))]
+
+    # ----------------------------------------------------------------- time and zone
+    def time_chosen(self, chat_id: int, effect: Effect) -> list[OutMessage]:
+        at = parse_hhmm(effect.data.get("time", ""))
+        now = now_of(effect)
+        if at is None:
+            return self.not_subscribed()
+        sub = self.repository.set_time(chat_id, at, now)
+        if sub is not None:
+            return self.confirm("daily_updated", sub, now)
+        return self.zone_question("daily_ask_zone", self.country_zones(effect.data.get("country")), now,
+                                  effect.data["time"])
+
+    def zone_question(self, key: str, zones: list[str], now: datetime, time_code: str | None) -> list[OutMessage]:
+        at = parse_hhmm(time_code or "")
+        text = self.text(key, time=hhmm(at) if at else "")
+        buttons = (*self.zone_buttons(zones, now, time_code), self.button("daily_label_not_now", "no"))
+        return [OutMessage(text.strip(), buttons)]
+
+    def ask_zone(self, chat_id: int, effect: Effect) -> list[OutMessage]:
+        sub = self.repository.get(chat_id)
+        zones = ([sub.zone] if sub else []) + self.country_zones(effect.data.get("country"))
+        return self.zone_question("daily_ask_zone_change", zones, now_of(effect), None)
+
+    def zone_choices(self, chat_id: int, effect: Effect) -> list[OutMessage]:
+        zones = [z for z in effect.data.get("zones", "").split() if is_zone(z)]
+        return self.zone_question("daily_ask_zone_several", zones, now_of(effect), effect.data.get("time") or None)
+
+    def zone_chosen(self, chat_id: int, effect: Effect) -> list[OutMessage]:
+        zone_name, now = effect.data.get("zone", ""), now_of(effect)
+        at = parse_hhmm(effect.data.get("time") or "")
+        if not is_zone(zone_name):
+            return self.not_subscribed()
+        existing = self.repository.get(chat_id)
+        if existing is not None:
+            sub = self.repository.subscribe(chat_id, at or existing.local_time, zone_name, now)
+            return self.confirm("daily_updated", sub, now)
+        if at is None:
+            return self.not_subscribed()
+        sub = self.repository.subscribe(chat_id, at, zone_name, now)
+        return self.confirm("daily_subscribed", sub, now, self.button("daily_label_today", "now"))
+
+    # ----------------------------------------------------------------- reflections on request
+    def now(self, chat_id: int, effect: Effect) -> list[OutMessage]:
+        now = now_of(effect)
+        sub = self.repository.get(chat_id)
+        if sub is None:
+            return self.preview(chat_id, now)
+        job = self.repository.claim_today(chat_id, now, self._ids)
+        if job is not None:
+            after = self.repository.get(chat_id) or sub
+            messages = self.job_messages(job)
+            if after.next_send is not None:
+                messages.append(OutMessage(self.text("daily_now_next", when=self.when(after.next_send, sub.zone, now))))
+            return messages
+        again = self._reflections.get(sub.last_reflection or "")
+        if again is None:
+            return self.settings_screen(sub, now)
+        today = local_date(now, sub.zone)
+        return [OutMessage(self.text("daily_now_again")),
+                reflection_message(self.content, again, special_keys(today, sub.due_date, sub.loss_date))]
+
+    def job_messages(self, job: Job) -> list[OutMessage]:
+        reflection = self._reflections.get(job.reflection_id)
+        if reflection is None:
+            return []
+        return [reflection_message(self.content, reflection, special_keys(job.slot, job.due_date, job.loss_date))]
+
+    def preview(self, chat_id: int, now: datetime) -> list[OutMessage]:
+        """A reflection for someone not subscribed: nothing stored, a different one each day."""
+        if not self._ids:
+            return self.not_subscribed()
+        first = order.ordered(str(chat_id), now.date().toordinal(), self._ids)[0]
+        reflection = self._reflections[first]
+        return [reflection_message(self.content, reflection, (), with_settings=False),
+                OutMessage(self.text("daily_now_unsubscribed"), (self.button("daily_label_setup", "new"), self.menu()))]
+
+    # ----------------------------------------------------------------- pause, resume, stop
+    def pause(self, chat_id: int, effect: Effect) -> list[OutMessage]:
+        now = now_of(effect)
+        days = effect.data.get("days")
+        sub = self.repository.pause(chat_id, now, int(days) if days else None)
+        if sub is None:
+            return self.not_subscribed()
+        if sub.paused_indefinitely or sub.next_send is None:
+            return [OutMessage(self.text("daily_paused_on"), (self.menu(),))]
+        return [OutMessage(self.text("daily_paused_days", when=self.when(sub.next_send, sub.zone, now)),
+                           (self.menu(),))]
+
+    def resume(self, chat_id: int, effect: Effect) -> list[OutMessage]:
+        now = now_of(effect)
+        sub = self.repository.resume(chat_id, now)
+        if sub is None:
+            return self.not_subscribed()
+        return self.confirm("daily_resumed", sub, now)
+
+    def stop(self, chat_id: int, effect: Effect) -> list[OutMessage]:
+        key = "daily_stopped" if self.repository.unsubscribe(chat_id) else "daily_stop_none"
+        return [OutMessage(self.text(key).strip(), (self.menu(),))]
+
+    # ----------------------------------------------------------------- remembrance dates
+    def dates(self, chat_id: int, effect: Effect) -> list[OutMessage]:
+        sub = self.repository.get(chat_id)
+        if sub is None:
+            return self.not_subscribed()
+        lines = [self.text("daily_dates_intro").strip()]
+        shared = []
+        if sub.due_date:
+            shared.append(f"{self.text('daily_kind_due')}: {sub.due_date.words()}")
+        if sub.loss_date:
+            shared.append(f"{self.text('daily_kind_loss')}: {sub.loss_date.words()}")
+        if shared:
+            lines.append(self.text("daily_dates_current", dates="; ".join(shared)))
+        buttons = [self.button("daily_label_add_due", "da", "due"), self.button("daily_label_add_loss", "da", "loss")]
+        if shared:
+            buttons.append(self.button("daily_label_remove_dates", "dx"))
+        buttons.append(self.button("daily_label_back", "set"))
+        return [OutMessage("\n\n".join(lines), tuple(buttons))]
+
+    def date_keep(self, chat_id: int, effect: Effect) -> list[OutMessage]:
+        kind = effect.data.get("kind", "")
+        value = MonthDay.from_code(effect.data.get("date", ""))
+        if kind not in DATE_KINDS or value is None:
+            return self.not_subscribed()
+        if not self.repository.set_date(chat_id, kind, value, now_of(effect)):
+            return self.not_subscribed()
+        return [OutMessage(self.text("daily_date_saved"), (self.button("daily_label_settings", "set"), self.menu()))]
+
+    def dates_clear(self, chat_id: int, effect: Effect) -> list[OutMessage]:
+        self.repository.clear_dates(chat_id, now_of(effect))
+        return [OutMessage(self.text("daily_dates_removed"), (self.button("daily_label_settings", "set"), self.menu()))]

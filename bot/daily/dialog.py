@@ -1,0 +1,201 @@
+"""Daily reflections as an engine Feature: /daily, /stop, the ``dl`` buttons, the pending questions
+(a time, a time zone, a date) and a few phrases ("can you send me something every morning?").
+
+The Feature only reads what the person asked for and keeps the conversation state (which question
+is pending); it returns Effects, and ``DailyActions`` does the stored part with the chat id.
+A typed answer that is not a time / zone / date returns None, so the engine goes on to its normal
+matching and nothing ordinary is swallowed. Safety runs before all of this, in the engine.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from typing import Any
+
+from bot.daily.actions import PRESET_TIMES, VERB, DailyActions, data
+from bot.daily.repository import DATE_KINDS
+from bot.daily.schedule import parse_hhmm
+from bot.daily.timeparse import MonthDay, parse_date, parse_time
+from bot.daily.zones import ZoneFinder, is_zone
+from bot.engine.features import Turn
+from bot.engine.types import Button, Effect, OutMessage, Reply
+
+PENDING_TIME = "daily_time"
+PENDING_ZONE = "daily_zone"
+PENDING_DATE = "daily_date"
+PAUSES = {"3": "3", "7": "7", "0": ""}
+
+_NOUN = r"(?:reflections?|messages?|msgs?|reminders?|thoughts?|quotes?|notes?|prompts?|texts?|check ins?)"
+_DAILY = r"(?:daily|morning|evening|nightly|every ?day)"
+_EVERY = r"(?:every|each) (?:single )?(?:day|morning|evening|night)"
+_PLEASE = r"(?: (?:please|thanks|thank you))?"
+_ASK = (r"(?:(?:can|could|would|will) you (?:please )?|please )?")
+_WANT = r"(?:i would like|i want|i need|can i (?:have|get)|could i (?:have|get))"
+SUBSCRIBE = re.compile(
+    rf"^(?:{_ASK}send me (?:a |an |one |some )?(?:little )?(?:something|anything|{_NOUN}|(?:gentle |short |kind )?"
+    rf"(?:word|thought|reflection|message)) {_EVERY}{_PLEASE}"
+    rf"|{_WANT} (?:a |an |one |some )?(?:little )?(?:gentle |short )?{_NOUN} {_EVERY}{_PLEASE}"
+    rf"|(?:{_WANT}|please|sign me up for|subscribe me to|turn on|start|set up|give me) "
+    rf"(?:the |some |a |my )?{_DAILY} {_NOUN}{_PLEASE}"
+    rf"|(?:please )?{_DAILY} {_NOUN}{_PLEASE}"
+    rf"|(?:(?:can|could) you )?(?:please )?(?:message|text|write to) me {_EVERY}{_PLEASE})$"
+)
+_STOP_VERB = (r"(?:stop|cancel|end|turn off|switch off|unsubscribe (?:me )?from|no more|i do not want|"
+              r"i do not need|i want to stop|stop sending me|do not send me|please do not send me)")
+_STOP_WHAT = (rf"(?:(?:{_DAILY} )?reflections?|{_DAILY} (?:messages?|msgs?|reminders?|thoughts?|quotes?|notes?))")
+STOP = re.compile(
+    rf"^(?:(?:please )?(?:(?:can|could) you (?:please )?)?{_STOP_VERB} "
+    rf"(?:the |my |these |those |your |any more |anymore )?{_STOP_WHAT}(?: (?:any ?more|now))?{_PLEASE}"
+    rf"|(?:please )?unsubscribe(?: me)?{_PLEASE})$"
+)
+
+
+class DailyFeature:
+    commands = {
+        "daily": "gentle daily reflections, at a time you choose",
+        "stop": "stop the daily reflections",
+    }
+    verbs = frozenset({VERB})
+    pending = frozenset({PENDING_TIME, PENDING_ZONE, PENDING_DATE})
+
+    def __init__(self, actions: DailyActions, finder: ZoneFinder) -> None:
+        self.actions = actions
+        self.finder = finder
+        self.effects = actions.handlers()
+        """Effect kind -> handler; ``build_conversations`` registers them with Conversations."""
+
+    # ----------------------------------------------------------------- the engine's calls
+    def on_command(self, turn: Turn, command: str, args: str) -> Reply:
+        wanted = args.strip().lower()
+        if command == "stop" or wanted in ("stop", "off"):
+            return self._effect(turn, "daily_stop", events=["daily_stop"])
+        if wanted == "now":
+            return self._effect(turn, "daily_now", events=["daily_now"])
+        typed = parse_time(args) if wanted else None
+        if typed is not None:
+            return self._time_chosen(turn, typed, change=False)
+        return self._open(turn)
+
+    def on_button(self, turn: Turn, verb: str, arg: str) -> Reply:
+        action, _, rest = arg.partition("/")
+        parts = rest.split("/") if rest else []
+        turn.state.pending, turn.state.pending_data = None, {}
+        if action == "new":
+            return self._open(turn)
+        if action == "no":
+            return turn.engine.menu_reply(turn)
+        if action == "set":
+            return self._effect(turn, "daily_settings")
+        if action in ("t", "tc") and parts and (at := parse_hhmm(parts[0])):
+            return self._time_chosen(turn, at, change=action == "tc")
+        if action == "z" and len(parts) >= 2 and parse_hhmm(parts[0]) and is_zone("/".join(parts[1:])):
+            return self._effect(turn, "daily_zone", zone="/".join(parts[1:]), time=parts[0], events=["daily_subscribe"])
+        if action == "zk" and is_zone(rest):
+            return self._effect(turn, "daily_zone", zone=rest, time="")
+        if action == "now":
+            return self._effect(turn, "daily_now", events=["daily_now"])
+        if action == "ct":
+            turn.state.pending, turn.state.pending_data = PENDING_TIME, {"mode": "change"}
+            buttons = (*self._time_buttons(turn, "tc"), self._button(turn, "daily_label_back", "set"))
+            return turn.reply(OutMessage(turn.engine.text("daily_ask_time", turn), buttons))
+        if action == "cz":
+            turn.state.pending, turn.state.pending_data = PENDING_ZONE, {}
+            return self._effect(turn, "daily_ask_zone", country=turn.state.country or "")
+        if action == "pz":
+            buttons = (self._button(turn, "daily_label_pause_3", "p", "3"),
+                       self._button(turn, "daily_label_pause_week", "p", "7"),
+                       self._button(turn, "daily_label_pause_on", "p", "0"),
+                       self._button(turn, "daily_label_back", "set"))
+            return turn.reply(OutMessage(turn.engine.text("daily_pause_ask", turn), buttons))
+        if action == "p" and parts and parts[0] in PAUSES:
+            return self._effect(turn, "daily_pause", days=PAUSES[parts[0]], events=["daily_pause"])
+        if action == "r":
+            return self._effect(turn, "daily_resume", events=["daily_resume"])
+        if action == "stop":
+            return self._effect(turn, "daily_stop", events=["daily_stop"])
+        if action == "dd":
+            return self._effect(turn, "daily_dates")
+        if action == "da" and parts and parts[0] in DATE_KINDS:
+            turn.state.pending, turn.state.pending_data = PENDING_DATE, {"kind": parts[0]}
+            back = self._button(turn, "daily_label_back", "dd")
+            return turn.reply(OutMessage(turn.engine.text(f"daily_date_ask_{parts[0]}", turn), (back,)))
+        if action == "dk" and len(parts) == 2 and parts[0] in DATE_KINDS and MonthDay.from_code(parts[1]):
+            return self._effect(turn, "daily_date_keep", kind=parts[0], date=parts[1], events=["daily_date_kept"])
+        if action == "dn":
+            back = self._button(turn, "daily_label_settings", "set")
+            return turn.reply(OutMessage(turn.engine.text("daily_date_not_saved", turn), (back, turn.engine.menu_button())))
+        if action == "dx":
+            return self._effect(turn, "daily_dates_clear", events=["daily_dates_removed"])
+        return turn.engine.unknown_button_reply(turn)
+
+    def on_pending(self, turn: Turn, text: str) -> Reply | None:
+        pending = turn.state.pending
+        if pending == PENDING_TIME:
+            typed = parse_time(text)
+            if typed is None:
+                return None
+            return self._time_chosen(turn, typed, change=turn.state.pending_data.get("mode") == "change")
+        if pending == PENDING_ZONE:
+            found = self.finder.find(text)
+            if found is None:
+                return None
+            time_code = turn.state.pending_data.get("time", "")
+            if found.zone:
+                turn.state.pending, turn.state.pending_data = None, {}
+                return self._effect(turn, "daily_zone", zone=found.zone, time=time_code, events=["daily_subscribe"])
+            return self._effect(turn, "daily_zone_choices", zones=" ".join(found.choices), time=time_code)
+        if pending == PENDING_DATE:
+            typed_date = parse_date(text)
+            if typed_date is None:
+                return None
+            kind = turn.state.pending_data.get("kind", "due")
+            turn.state.pending, turn.state.pending_data = None, {}
+            return self._confirm_date(turn, kind, typed_date)
+        return None
+
+    def intercept(self, turn: Turn, text: str) -> Reply | None:
+        """Asking in words. Only whole, plain requests: a sentence that merely mentions mornings
+        or stopping goes to the matcher, and anything safety would look at twice is left to it."""
+        if len(text) > 160:
+            return None
+        words = turn.engine.normaliser.normalise(text)
+        if not words or not (STOP.match(words) or SUBSCRIBE.match(words)):
+            return None
+        if turn.engine.assess(text).level is not None:
+            return None
+        if STOP.match(words):
+            return self._effect(turn, "daily_stop", events=["daily_stop"])
+        return self._open(turn)
+
+    # ----------------------------------------------------------------- helpers
+    def _open(self, turn: Turn) -> Reply:
+        turn.state.pending, turn.state.pending_data = PENDING_TIME, {}
+        return self._effect(turn, "daily_open", events=["daily_open"])
+
+    def _time_chosen(self, turn: Turn, at: time, change: bool) -> Reply:
+        code = f"{at.hour:02d}{at.minute:02d}"
+        if change:
+            turn.state.pending, turn.state.pending_data = None, {}
+        else:
+            # Not yet subscribed (as far as the engine knows): the time zone is asked next.
+            turn.state.pending, turn.state.pending_data = PENDING_ZONE, {"time": code}
+        return self._effect(turn, "daily_time", time=code, country=turn.state.country or "")
+
+    def _confirm_date(self, turn: Turn, kind: str, value: MonthDay) -> Reply:
+        engine = turn.engine
+        text = engine.text("daily_date_confirm", turn, date=value.words(), kind=engine.text(f"daily_kind_{kind}"))
+        buttons = (self._button(turn, "daily_label_keep_date", "dk", kind, value.code()),
+                   self._button(turn, "daily_label_dont_keep", "dn"))
+        return turn.reply(OutMessage(text, buttons))
+
+    def _effect(self, turn: Turn, kind: str, /, events: list[str] | None = None, **values: Any) -> Reply:
+        payload = {"now": turn.incoming.now.isoformat(), **values}
+        return turn.reply(effects=[Effect(kind, payload)], events=events)
+
+    @staticmethod
+    def _button(turn: Turn, key: str, *parts: str) -> Button:
+        return Button(turn.engine.text(key), data(*parts))
+
+    def _time_buttons(self, turn: Turn, mode: str) -> list[Button]:
+        return [self._button(turn, label, mode, code) for label, code in PRESET_TIMES]

@@ -1,0 +1,62 @@
+"""Each person's own order of reflections, with no repeat until every one has been sent.
+
+The order is not stored as a list: a reflection's place is ``sha256(seed/cycle/id)``, with a random
+seed per subscriber. What is stored is the cycle number and the ids already sent in this cycle. So:
+
+* a restart changes nothing (the seed and the sent ids are in SQLite);
+* a reflection added to ``reflections.yaml`` mid-cycle simply joins the not-yet-sent pool, at its
+  own hashed place; a deleted one is never chosen again;
+* each cycle has a fresh order, and its first reflection is never the one just sent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+
+def new_seed() -> str:
+    return secrets.token_hex(8)
+
+
+def place(seed: str, cycle: int, reflection_id: str) -> bytes:
+    return hashlib.sha256(f"{seed}/{cycle}/{reflection_id}".encode()).digest()
+
+
+def ordered(seed: str, cycle: int, ids: Iterable[str]) -> list[str]:
+    """A cycle's full order (for tests and the terminal preview)."""
+    return sorted(ids, key=lambda rid: place(seed, cycle, rid))
+
+
+@dataclass(frozen=True)
+class Pick:
+    """The reflection to send, and the subscriber's order state once it is sent."""
+
+    reflection_id: str
+    cycle: int
+    sent: tuple[str, ...]
+
+
+def pick_next(seed: str, cycle: int, sent: Sequence[str], available: Sequence[str],
+              last: str | None = None) -> Pick | None:
+    """The next reflection in this person's order; None only when there are no reflections at all."""
+    if not available:
+        return None
+    already = set(sent)
+    remaining = [rid for rid in available if rid not in already]
+    if not remaining:
+        cycle += 1
+        sent = ()
+        remaining = [rid for rid in available if rid != last] or list(available)
+    chosen = min(remaining, key=lambda rid: place(seed, cycle, rid))
+    return Pick(chosen, cycle, (*sent, chosen))
+
+
+def encode_sent(sent: Sequence[str]) -> str:
+    return " ".join(sent)
+
+
+def decode_sent(text: str | None) -> tuple[str, ...]:
+    return tuple((text or "").split())
