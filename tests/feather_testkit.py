@@ -24,6 +24,7 @@ import yaml
 
 from bot import PROJECT_ROOT
 from bot.app import Core, build_core
+from bot.config import read_dotenv
 from bot.content import loader, yamlsrc
 from bot.content.loader import Loaded
 from bot.content.model import TOPICS
@@ -420,6 +421,18 @@ def build(root: Path, today: date = TODAY) -> Core:
         return build_core(root, today=today, strict=False)
 
 
+@lru_cache(maxsize=1)
+def real_core() -> Core:
+    """The real dialogs and content as they are now, errors allowed (colleagues are still
+    writing); built once per test run."""
+    return build_core(PROJECT_ROOT, strict=False)
+
+
+def real_content_errors() -> list[Problem]:
+    """Errors in the real content: tests that need it whole skip while there are any."""
+    return errors(real_core().problems)
+
+
 # ------------------------------------------------------------------------------ assertions
 
 
@@ -449,23 +462,16 @@ def errors(problems: list[Problem]) -> list[Problem]:
 
 
 def clean_env(**extra: str) -> dict[str, str]:
-    """The environment for ``run_bot.py``: no token, no webhook, whatever the developer's shell
-    or ``.env`` holds (an empty value in the environment wins over ``.env``)."""
+    """The environment for ``run_bot.py``: no token, no webhook, no Feather settings, whatever the
+    developer's shell or ``.env`` holds. Settings read ``PROJECT_ROOT/.env`` under the
+    environment, and an empty value in the environment counts as unset, so every name the
+    ``.env`` sets is passed empty: the file is then ignored without being touched."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("TELEGRAM_", "WEBHOOK_", "FEATHER_"))}
-    for name in ("TELEGRAM_BOT_TOKEN", "WEBHOOK_URL", "WEBHOOK_SECRET", "TELEGRAM_API_URL",
-                 "FEATHER_LOG_LEVEL", "FEATHER_DB_PATH", "FEATHER_CONTENT_DIR"):
-        if name in _dotenv_names():
-            env[name] = ""
+    env.update({name: "" for name in read_dotenv(PROJECT_ROOT / ".env")})
     env["PYTHONIOENCODING"] = "utf-8"
     env.update(extra)
     return env
-
-
-def _dotenv_names() -> set[str]:
-    from bot.config import read_dotenv
-
-    return set(read_dotenv(PROJECT_ROOT / ".env"))
 
 
 def run_bot(*args: str, stdin: str | None = None, env: dict[str, str] | None = None,

@@ -10,13 +10,12 @@ from html import escape
 
 import pytest
 
-from bot import PROJECT_ROOT
-from bot.app import Core, build_core
+from bot.app import Core
 from bot.content.model import Content
 from bot.engine import callbacks
 from bot.engine.engine import Engine
 from bot.engine.types import MAX_BUTTON_DATA, Button, Effect, Incoming, Reply, UserState
-from tests.feather_testkit import DURATION_TEXTS, NOW, TITLES, build, errors, make_root
+from tests.feather_testkit import DURATION_TEXTS, NOW, TITLES, build, errors, make_root, real_core
 
 
 @pytest.fixture(scope="module")
@@ -351,7 +350,7 @@ def test_every_button_fits_and_decodes(engine: Engine, content: Content) -> None
 
 def test_every_button_of_the_real_content_fits_and_decodes() -> None:
     """On the real dialogs as they are now (errors allowed: colleagues are still writing)."""
-    core = build_core(PROJECT_ROOT, strict=False)
+    core = real_core()
     buttons = crawl(core.engine)
     assert_buttons_fit(buttons)
     shown = {b.data for b in buttons}

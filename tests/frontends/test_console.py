@@ -15,7 +15,9 @@ from bot.clock import FixedClock
 from bot.frontends.console import ConsoleChat
 from bot.frontends.plain import to_plain
 from bot.store import Store
-from tests.feather_testkit import DURATION_TEXTS, NOW, TITLES, build, clean_env, make_root, run_bot
+from tests.feather_testkit import (
+    DURATION_TEXTS, NOW, TITLES, build, clean_env, make_root, real_content_errors, run_bot,
+)
 
 
 @pytest.fixture(scope="module")
@@ -119,3 +121,15 @@ def test_no_token_and_no_terminal_exits_with_a_message(root: Path, tmp_path: Pat
     assert "TELEGRAM_BOT_TOKEN" in result.stderr
     assert "--console" in result.stderr
     assert result.stdout == ""
+
+
+def test_console_on_the_real_content(tmp_path: Path) -> None:
+    """The real dialogs through the terminal chat; skipped while the real content has errors
+    (the bot refuses to start on them), which --check lists."""
+    problems = real_content_errors()
+    if problems:
+        pytest.skip(f"the real content has {len(problems)} error(s), e.g. {problems[0]}")
+    result = run_bot("--console", "--db", str(tmp_path / "real.sqlite3"), stdin="/start\n1\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("Feather: ") == 2
+    assert "  [1] " in result.stdout
