@@ -259,8 +259,14 @@ class Engine:
         wanted = self.normaliser.normalise(text)
         if not wanted:
             return None
-        names = {alias: c.code for c in self.content.countries.values() for alias in (*c.aliases, c.name.casefold())}
-        found = process.extractOne(wanted, list(names), scorer=fuzz.WRatio, score_cutoff=88)
+        # Names are normalised like the text ("u.s.", "Éire"), and an exact name wins outright.
+        names = {self.normaliser.normalise(alias): c.code
+                 for c in self.content.countries.values() for alias in (*c.aliases, c.name)}
+        if wanted in names:
+            return names[wanted]
+        if len(wanted) < 3:
+            return None  # "no", "a", "i": WRatio would read them as part of "northern ireland"
+        found = process.extractOne(wanted, [n for n in names if n], scorer=fuzz.WRatio, score_cutoff=88)
         return names[found[0]] if found else None
 
     def _set_country(self, turn: Turn, code: str) -> Reply:

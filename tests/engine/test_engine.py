@@ -137,6 +137,23 @@ def test_country_names_and_aliases(engine: Engine, typed: str) -> None:
     assert reply.state.country == "GB"
 
 
+@pytest.mark.parametrize("typed, code", [
+    ("the uk", "GB"), ("in the UK", "GB"), ("untied kingdom", "GB"), ("Scotland", "GB"),
+    ("U.S.", "US"), ("usa", "US"), ("united states of america", "US"), ("Éire", "IE"),
+    ("new zeland", "NZ"), ("aus", "AU"), ("somewhere else", "XX"),
+])
+def test_find_country(engine: Engine, typed: str, code: str) -> None:
+    assert engine.find_country(typed) == code
+
+
+@pytest.mark.parametrize("typed", ["no", "n", "na", "a", "i", "ok", "idk", "not sure", "why", "🙂", ""])
+def test_answers_that_are_not_countries(engine: Engine, typed: str) -> None:
+    """Short answers used to be read as part of a name ("no" as in "northern ireland": the UK)."""
+    assert engine.find_country(typed) is None
+    reply = say(engine, typed, say(engine, "/country").state)
+    assert reply.state.country is None and reply.state.pending is None
+
+
 def test_country_button(engine: Engine) -> None:
     reply = press(engine, "c:GB", say(engine, "/country").state)
     assert reply.state.country == "GB" and reply.state.pending is None
