@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,8 @@ def _make_loader(file: str) -> type[yaml.SafeLoader]:
         duplicates: list[tuple[Any, Where]] = []
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, Hashable):  # "[oops]: 1" would crash the dict below
+                raise YamlError(where(key_node), "a key must be a plain word, not a list or mapping")
             if key in result:
                 duplicates.append((key, where(key_node)))
             result[key] = loader.construct_object(value_node, deep=True)

@@ -90,6 +90,12 @@ def test_duplicate_key(tmp_path: Path) -> None:
     find(problems, "dialogs/dup.yaml", line_of(text, "Hello again"), "the key 'title' appears twice")
 
 
+def test_a_list_as_a_key_is_reported_not_a_crash(tmp_path: Path) -> None:
+    text = HEAD + flow_yaml(extra="    [oops]: 1\n")
+    problems = load(tmp_path, {"key.yaml": text}).problems
+    find(problems, "dialogs/key.yaml", line_of(text, "[oops]"), "a key must be a plain word")
+
+
 def test_loading_goes_on_after_a_broken_file(tmp_path: Path) -> None:
     loaded = load(tmp_path, {**default_dialogs(), "aaa.yaml": "flows: [\n"})
     find(loaded.problems, "dialogs/aaa.yaml", 2, "not valid YAML")
