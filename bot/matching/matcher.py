@@ -1,6 +1,11 @@
 """Score a message against every example of every flow and pick a topic, or decline to guess.
 
-Per topic, three signals are blended into one score from 0 to 100:
+Two views decide together. A naive Bayes over all examples (bayes.py) ranks the topics: which
+topic's vocabulary does the message use? A similarity score then says whether the message is
+close enough to that topic's examples to answer at all; below the threshold, or when the
+everyday examples of content/out_of_scope.yaml win, Feather says it is not sure.
+
+The similarity score: per topic, three signals are blended into one score from 0 to 100:
 - the closest example: term overlap weighted by how much each term says about a topic (IDF over
   topics), found through an inverted index so cost grows with the words a message shares;
 - the topic as a whole: the same overlap against all of the topic's examples together, so a
@@ -22,7 +27,8 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from bot.content.model import Flow
-from bot.matching.terms import GENERIC, stem, terms, with_pairs
+from bot.matching.bayes import NaiveBayes
+from bot.matching.terms import GENERIC, stem, terms
 from bot.text.normalise import Normaliser
 
 WINDOW = 12
@@ -48,7 +54,8 @@ class Weights:
     generic: float = 0.4
     """Weight factor for question-shaping words (how, long, best, ...)."""
     context_boost: float = 20.0
-    pairs: bool = False
+    context_log_odds: float = 2.5
+    """How much more likely the last topic's theme is, for a short follow-up."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +81,7 @@ class Matcher:
         self,
         flows: list[Flow],
         normaliser: Normaliser,
-        threshold: float = 30.0,
+        threshold: float = 20.0,
         families: dict[str, str] | None = None,
         weights: Weights | None = None,
         out_of_scope: list[str] | None = None,
@@ -122,6 +129,7 @@ class Matcher:
             norm = math.sqrt(sum(v * v for v in vector.values()))
             for term, value in vector.items():
                 self._topic_index[term].append((topic, value / norm))
+        self._bayes = NaiveBayes(raw)
         self._correct = lru_cache(maxsize=16384)(self._closest_term)
 
     @property
@@ -129,8 +137,7 @@ class Matcher:
         return len(self._examples)
 
     def _terms(self, words: list[str]) -> list[str]:
-        found = [self._concepts.get(t, t) for t in terms(words)]
-        return with_pairs(found) if self.weights.pairs else found
+        return [self._concepts.get(t, t) for t in terms(words)]
 
     def _closest_term(self, term: str) -> str:
         """A known term for an unknown one when they are nearly the same (typos), else itself."""
@@ -139,12 +146,14 @@ class Matcher:
         found = process.extractOne(term, self._vocabulary, scorer=fuzz.ratio, score_cutoff=84)
         return found[0] if found else term
 
-    def _windows(self, text: str) -> list[list[str]]:
-        """The parts a message is judged by: each sentence, pairs of short ones, long ones in windows."""
+    def _sentences(self, text: str) -> list[list[str]]:
+        """The message's terms, sentence by sentence, typos corrected and concepts applied."""
         sentences = [terms(s.split()) for s in self._normaliser.sentences(text)]
-        sentences = [[self._concepts.get(t, t) for t in map(self._correct, s)] for s in sentences if s]
-        if self.weights.pairs:
-            sentences = [with_pairs(s) for s in sentences]
+        return [[self._concepts.get(t, t) for t in map(self._correct, s)] for s in sentences if s]
+
+    @staticmethod
+    def _windows(sentences: list[list[str]]) -> list[list[str]]:
+        """The parts a message is judged by: each sentence, pairs of short ones, long ones in windows."""
         windows: list[list[str]] = []
         for index, sentence in enumerate(sentences):
             if len(sentence) <= WINDOW:
@@ -162,7 +171,7 @@ class Matcher:
         known = {t: self._idf[t] for t in unique if t in self._idf}
         if not known:
             return
-        unknown = sum(1 for t in unique if t not in known and "_" not in t)
+        unknown = len(unique) - len(known)
         known_mass = sum(v * v for v in known.values())
         window_norm = math.sqrt(known_mass + unknown * w.unknown_term**2)
         coverage = math.sqrt(known_mass) / window_norm
@@ -189,26 +198,41 @@ class Matcher:
                 best[topic] = score
 
     def scores(self, text: str, context_topic: str | None = None) -> dict[str, float]:
-        """Every topic with any evidence, scored 0-100 (context applied)."""
+        """Every topic with any evidence, similarity 0-100 (context applied)."""
+        return self._similarities(self._windows(self._sentences(text)), context_topic)
+
+    def _similarities(self, windows: list[list[str]], context_topic: str | None) -> dict[str, float]:
         best: dict[str, float] = {}
-        windows = self._windows(text)
         for window in windows:
             self._score_window(window, best)
-        family = self._families.get(context_topic or "")
-        if family and self._is_follow_up(windows):
-            for topic in best:
-                if self._families.get(topic) == family:
-                    best[topic] = min(100.0, best[topic] + self.weights.context_boost)
+        for topic in self._context_family(windows, context_topic):
+            if topic in best:
+                best[topic] = min(100.0, best[topic] + self.weights.context_boost)
         return best
 
-    @staticmethod
-    def _is_follow_up(windows: list[list[str]]) -> bool:
-        return len(windows) <= 1 and sum(len(w) for w in windows) <= FOLLOW_UP_WORDS
+    def _context_family(self, windows: list[list[str]], context_topic: str | None) -> list[str]:
+        """The topics a short follow-up leans towards: the whole theme of the last topic."""
+        family = self._families.get(context_topic or "")
+        if not family or len(windows) > 1 or sum(len(w) for w in windows) > FOLLOW_UP_WORDS:
+            return []
+        return [topic for topic, f in self._families.items() if f == family]
 
     def match(self, text: str, context_topic: str | None = None) -> Match:
-        """The best topic if it clears the threshold; ties go to the alphabetically first topic."""
-        ranked = sorted(self.scores(text, context_topic).items(), key=lambda kv: (-kv[1], kv[0]))
-        candidates = tuple((topic, round(score, 1)) for topic, score in ranked if topic != OUT_OF_SCOPE)[:3]
-        if not ranked or ranked[0][1] < self.threshold or ranked[0][0] == OUT_OF_SCOPE:
-            return Match(None, round(ranked[0][1], 1) if ranked else 0.0, candidates)
-        return Match(ranked[0][0], round(ranked[0][1], 1), candidates)
+        """The most likely topic if it is close enough to its examples; otherwise no topic."""
+        sentences = self._sentences(text)
+        windows = self._windows(sentences)
+        similarity = self._similarities(windows, context_topic)
+        bonus = {t: self.weights.context_log_odds for t in self._context_family(windows, context_topic)}
+        posterior = self._bayes.posteriors([t for s in sentences for t in s], bonus)
+        ranked = sorted(
+            ((t, p) for t, p in posterior.items() if t in similarity or t == OUT_OF_SCOPE),
+            key=lambda kv: (-kv[1], kv[0]),
+        )
+        candidates = tuple((t, round(similarity[t], 1)) for t, _ in ranked if t != OUT_OF_SCOPE)[:3]
+        if not ranked:
+            return Match(None, 0.0, candidates)
+        topic = ranked[0][0]
+        score = round(similarity.get(topic, 0.0), 1)
+        if topic == OUT_OF_SCOPE or score < self.threshold:
+            return Match(None, score, candidates)
+        return Match(topic, score, candidates)

@@ -40,7 +40,3 @@ def terms(words: list[str]) -> list[str]:
     """Stemmed content words, in order, duplicates kept."""
     return [stem(w) for w in words if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
 
-
-def with_pairs(items: list[str]) -> list[str]:
-    """Terms plus each adjacent pair ("how long", "due date"): phrases say more than words."""
-    return items + [f"{a}_{b}" for a, b in zip(items, items[1:])]
