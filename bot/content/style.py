@@ -355,7 +355,10 @@ def rule_hits(rules: StyleRules, group: str, text: str) -> list[tuple[Rule, str]
 
 
 def _problem(spoken: Spoken, rule: Rule, hit: str, severity: str = "error") -> Problem:
-    return Problem(spoken.where, f"{spoken.label}: '{hit}' ({rule.group}): {rule.reason}", severity)  # type: ignore[arg-type]
+    """The problem for one hit: where, which text, the phrase, the rule (group and line), why."""
+    rule_at = f"{rule.group}, rule at {rule.where}"
+    message = f"{spoken.label}: '{hit}' ({rule_at}): {rule.reason}"
+    return Problem(spoken.where, message, severity)  # type: ignore[arg-type]
 
 
 def _scan(
@@ -403,7 +406,7 @@ def fact_reasons(text: str, rules: StyleRules) -> list[str]:
     """Why a text reads as a fact that needs a source (empty when it does not)."""
     reasons: dict[str, str] = {}
     for rule, hit in rule_hits(rules, "needs_sources", text):
-        reasons.setdefault(rule.source, f"'{hit}' ({rule.reason})")
+        reasons.setdefault(rule.source, f"'{hit}' ({rule.reason}, rule at {rule.where})")
     return list(reasons.values())
 
 
