@@ -54,7 +54,7 @@ class Weights:
     generic: float = 0.4
     """Weight factor for question-shaping words (how, long, best, ...)."""
     context_boost: float = 20.0
-    context_log_odds: float = 2.5
+    context_log_odds: float = 4.0
     """How much more likely the last topic's theme is, for a short follow-up."""
 
 
@@ -81,7 +81,7 @@ class Matcher:
         self,
         flows: list[Flow],
         normaliser: Normaliser,
-        threshold: float = 20.0,
+        threshold: float = 22.0,
         families: dict[str, str] | None = None,
         weights: Weights | None = None,
         out_of_scope: list[str] | None = None,
@@ -106,6 +106,7 @@ class Matcher:
                 topics_with_term[term].add(topic)
         n_topics = max(1, len({topic for topic, _ in raw}))
         generic = {stem(word) for word in GENERIC}
+        self._generic = frozenset(generic)
         self._idf = {
             term: (math.log((1 + n_topics) / (1 + len(topics))) + 0.2)
             * (self.weights.generic if term in generic else 1.0)
@@ -144,7 +145,10 @@ class Matcher:
         if term in self._idf or len(term) < 5:
             return term
         found = process.extractOne(term, self._vocabulary, scorer=fuzz.ratio, score_cutoff=84)
-        return found[0] if found else term
+        # Typos rarely change the first letter; "along" is not a misspelt "long".
+        if found and len(found[0]) >= 5 and found[0][0] == term[0]:
+            return found[0]
+        return term
 
     def _sentences(self, text: str) -> list[list[str]]:
         """The message's terms, sentence by sentence, typos corrected and concepts applied."""
@@ -218,21 +222,42 @@ class Matcher:
         return [topic for topic, f in self._families.items() if f == family]
 
     def match(self, text: str, context_topic: str | None = None) -> Match:
-        """The most likely topic if it is close enough to its examples; otherwise no topic."""
+        """The most likely topic if it is close enough to its examples; otherwise no topic.
+
+        The whole message is weighed first; if its everyday words outweigh the rest (a long story
+        with the question at the end), each sentence or window is weighed on its own and the one
+        closest to a topic decides, so the question is not drowned by the story around it.
+        """
         sentences = self._sentences(text)
         windows = self._windows(sentences)
+        family = self._context_family(windows, context_topic)
+        # Only question words ("how long?"): too little to go on, unless it follows the topic's theme.
+        too_little = not any(t in self._idf and t not in self._generic
+                                            for s in sentences for t in s)
         similarity = self._similarities(windows, context_topic)
-        bonus = {t: self.weights.context_log_odds for t in self._context_family(windows, context_topic)}
-        posterior = self._bayes.posteriors([t for s in sentences for t in s], bonus)
-        ranked = sorted(
-            ((t, p) for t, p in posterior.items() if t in similarity or t == OUT_OF_SCOPE),
-            key=lambda kv: (-kv[1], kv[0]),
-        )
-        candidates = tuple((t, round(similarity[t], 1)) for t, _ in ranked if t != OUT_OF_SCOPE)[:3]
+        bonus = {t: self.weights.context_log_odds for t in family}
+        ranked = self._ranked(self._bayes.posteriors([t for s in sentences for t in s], bonus), similarity)
+        if ranked and ranked[0] == OUT_OF_SCOPE and len(windows) > 1:
+            ranked = self._best_window(windows, similarity) or ranked
+        candidates = tuple((t, round(similarity[t], 1)) for t in ranked if t != OUT_OF_SCOPE)[:3]
         if not ranked:
             return Match(None, 0.0, candidates)
-        topic = ranked[0][0]
+        topic = ranked[0]
         score = round(similarity.get(topic, 0.0), 1)
-        if topic == OUT_OF_SCOPE or score < self.threshold:
+        if topic == OUT_OF_SCOPE or score < self.threshold or (too_little and topic not in family):
             return Match(None, score, candidates)
         return Match(topic, score, candidates)
+
+    def _ranked(self, posterior: dict[str, float], similarity: dict[str, float]) -> list[str]:
+        """Topics with some similarity (and out-of-scope), most probable first, ties by name."""
+        pairs = [(t, p) for t, p in posterior.items() if t in similarity or t == OUT_OF_SCOPE]
+        return [t for t, _ in sorted(pairs, key=lambda kv: (-kv[1], kv[0]))]
+
+    def _best_window(self, windows: list[list[str]], similarity: dict[str, float]) -> list[str]:
+        """Each window's most probable real topic; the one with the highest similarity first."""
+        winners: dict[str, float] = {}
+        for window in windows:
+            ranked = self._ranked(self._bayes.posteriors(window), similarity)
+            if ranked and ranked[0] != OUT_OF_SCOPE:
+                winners[ranked[0]] = similarity[ranked[0]]
+        return [t for t, _ in sorted(winners.items(), key=lambda kv: (-kv[1], kv[0]))]

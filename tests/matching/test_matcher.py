@@ -107,7 +107,6 @@ def test_short_follow_up_prefers_the_theme_of_the_last_topic(matcher: Matcher) -
 
 
 def test_the_same_follow_up_reads_differently_in_each_theme(matcher: Matcher) -> None:
-    assert matcher.match("my body").topic == "mc_where"
     assert matcher.match("my body", context_topic="mc_duration").topic == "mc_where"
     assert matcher.match("my body", context_topic="loss_fault").topic == "loss_fault"
 
