@@ -7,7 +7,8 @@ subclass retries those too, with exponential backoff, so a reply still arrives a
 
 Not retried: ``BadRequest`` (a subclass of ``NetworkError``, but the request itself is wrong),
 ``Forbidden`` (the person blocked the bot) and everything else. getUpdates never comes here:
-PTB's polling loop has its own backoff.
+PTB's polling loop has its own backoff, and start-up calls (getMe, setWebhook, deleteWebhook)
+are left to PTB's bootstrap retries.
 
 A timed-out send may in rare cases have reached Telegram already; retrying it can then show the
 message twice. For a companion that may be sending helplines, twice is better than never.
@@ -26,6 +27,10 @@ from telegram.ext import AIORateLimiter
 log = logging.getLogger(__name__)
 
 JSON = bool | dict[str, Any] | list[dict[str, Any]]
+
+
+LEFT_TO_PTB = frozenset({"getMe", "setWebhook", "deleteWebhook"})
+"""Start-up calls: PTB's bootstrap already retries them (``bootstrap_retries``)."""
 
 
 class RetryingRateLimiter(AIORateLimiter):
@@ -47,14 +52,15 @@ class RetryingRateLimiter(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> JSON:
+        attempts = 1 if endpoint in LEFT_TO_PTB else self.attempts
         delay = self.first_delay
-        for attempt in range(1, self.attempts + 1):
+        for attempt in range(1, attempts + 1):
             try:
                 return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
             except BadRequest:
                 raise
             except NetworkError as exc:
-                if attempt == self.attempts:
+                if attempt == attempts:
                     log.warning("%s failed %d times (%s); giving up", endpoint, attempt, type(exc).__name__)
                     raise
                 log.info("%s failed (%s); retry %d in %.1fs", endpoint, type(exc).__name__, attempt, delay)

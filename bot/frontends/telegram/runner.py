@@ -71,6 +71,7 @@ class Runtime:
     conversations: Conversations
     sender: Sender
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    started: bool = False
 
 
 BackgroundTask = Callable[[Runtime], Awaitable[None]]
@@ -164,6 +165,7 @@ class _Lifecycle:
             log.warning("could not set the command menu (%s); carrying on", type(exc).__name__)
         for task in self.background:
             runtime.tasks.append(asyncio.create_task(_guarded(task, runtime), name=_name(task)))
+        runtime.started = True
         mode = "webhook" if runtime.settings.webhook_url else "long polling"
         log.info("Feather is running as @%s (%s)", application.bot.username, mode)
 
@@ -176,7 +178,8 @@ class _Lifecycle:
         runtime: Runtime = application.bot_data[RUNTIME_KEY]
         await _cancel(runtime)
         runtime.store.close()
-        log.info("Feather stopped")
+        if runtime.started:
+            log.info("Feather stopped")
 
 
 def _name(task: BackgroundTask) -> str:
