@@ -219,8 +219,12 @@ def _alike_examples(content: Content, normaliser: Normaliser) -> list[Problem]:
             problems.append(Problem(example.where, f"example '{example.text}' ({topic}) is the same to "
                                                    f"the matcher as '{other_text}' ({other_topic}) at {other_where}"))
         seen.setdefault(key, (topic, example.where, example.text))
-    for i, (key_a, topic_a, ex_a) in enumerate(prepared):
-        for key_b, topic_b, ex_b in prepared[i + 1:]:
+    # Strings this alike differ in length by a few per cent at most: compare only near lengths.
+    by_length = sorted(prepared, key=lambda item: len(item[0]))
+    for i, (key_a, topic_a, ex_a) in enumerate(by_length):
+        for key_b, topic_b, ex_b in by_length[i + 1:]:
+            if len(key_b) > len(key_a) * (200 / ALIKE - 1) + 1:
+                break
             if topic_a != topic_b and key_a != key_b and len(key_a) > 12 and fuzz.ratio(key_a, key_b) >= ALIKE:
                 problems.append(Problem(ex_b.where, f"example '{ex_b.text}' ({topic_b}) is almost the same "
                                                     f"as '{ex_a.text}' ({topic_a}) at {ex_a.where}"))
