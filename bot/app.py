@@ -17,6 +17,7 @@ from bot.engine.engine import Engine
 from bot.engine.features import Feature
 from bot.matching import Matcher
 from bot.safety import SafetyDetector
+from bot.safety.config import load_safety
 from bot.store import Store
 from bot.text import Lexicon, Normaliser
 
@@ -43,9 +44,11 @@ def build_core(root: Path, today: date | None = None, strict: bool = True) -> Co
     matcher = Matcher(list(content.flows.values()), normaliser, families=families,
                       out_of_scope=list(content.out_of_scope),
                       concepts=content.lexicon_sections.get("concepts"))
-    safety = SafetyDetector(normaliser)
+    safety_config, safety_problems = load_safety(root / "content" / "safety.yaml", normaliser,
+                                                 today=today or date.today())
+    safety = SafetyDetector(normaliser, safety_config)
     engine = Engine(content, normaliser, matcher, safety)
-    problems = loaded.problems + check_content(loaded, matcher, normaliser)
+    problems = loaded.problems + safety_problems + check_content(loaded, matcher, normaliser)
     problems += cities_problems(root)  # content/cities.yaml, read by bot/daily
     if strict and any(p.severity == "error" for p in problems):
         raise ContentInvalid(problems)
