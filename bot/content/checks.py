@@ -38,6 +38,11 @@ REQUIRED_MESSAGES = (
     "crisis_outro", "medical_intro", "medical_signs", "medical_no_country", "checkin",
     "label_checkin_yes", "label_checkin_no", "safe_ack", "safe_misread", "label_misread",
 )
+REQUIRED_MESSAGES += (  # safety replies (bot/safety/respond.py)
+    "crisis_call", "crisis_call_local", "crisis_lines_heading", "crisis_help_intro",
+    "crisis_lang_es", "crisis_lang_pt", "crisis_lang_fr", "crisis_lang_de", "crisis_lang_ru",
+    "medical_where", "medical_misread", "checkin_ok",
+)
 REQUIRED_MESSAGES += (  # daily reflections (bot/daily)
     "daily_intro", "daily_ask_time", "daily_ask_zone", "daily_ask_zone_change",
     "daily_ask_zone_several", "daily_subscribed", "daily_settings", "daily_settings_paused",

@@ -1,17 +1,38 @@
-"""What Feather says when the safety check fires, and when someone asks for help."""
+"""What Feather says when the safety check fires, and when someone asks for help.
+
+Crisis: immediate, warm and short. Acknowledge; they deserve support right now; then at once who
+to call: the emergency number and the crisis lines (call and text) of their country from
+``content/resources.yaml``. When the country is not known Feather never makes them answer a
+question first: the universal advice (local emergency number, 112 in the EU, findahelpline.com)
+comes straight away, with the country buttons under it. A message in Spanish, Portuguese,
+French, German or Russian is first answered with a short line in that language. The buttons:
+more support options, "I'm safe right now", "You misunderstood me", back to talking.
+
+Medical: "please get medical help now", where to go in their country (emergency number, NHS 111,
+Healthline and the like from ``resources.yaml``) and which signs mean go now. Never a diagnosis.
+
+No emoji in any of these; every word is in ``content/messages.yaml``. The events
+"crisis_response_sent" / "medical_response_sent" are counted by ``bot/conversations.py``; the
+text someone wrote is never logged or stored.
+"""
 
 from __future__ import annotations
 
+from html import escape
 from typing import TYPE_CHECKING
 
+from bot.content.model import Country
 from bot.engine import callbacks
 from bot.engine.features import Turn
-from bot.engine.support import country_for, emergency_line
+from bot.engine.support import country_for, crisis_lines, emergency_line, service_line
 from bot.engine.types import Button, OutMessage, Reply
 from bot.safety.detector import SafetyResult
 
 if TYPE_CHECKING:
     from bot.engine.engine import Engine
+
+TRANSLATED = ("es", "pt", "fr", "de", "ru")
+"""Languages with a short crisis line of their own (``crisis_lang_<code>``)."""
 
 
 def _safety_buttons(engine: "Engine") -> tuple[Button, ...]:
@@ -23,39 +44,85 @@ def _safety_buttons(engine: "Engine") -> tuple[Button, ...]:
     )
 
 
-def crisis_messages(engine: "Engine", turn: Turn) -> list[OutMessage]:
-    """Acknowledge, then who to call now: the country's lines, or universal advice at once."""
-    messages = [OutMessage(engine.text("crisis_intro", turn))]
+def _after_safe_buttons(engine: "Engine") -> tuple[Button, ...]:
+    return (
+        Button(engine.text("label_more_support"), callbacks.encode("x", "support")),
+        Button(engine.text("label_back_to_talking"), callbacks.encode("m")),
+    )
+
+
+def _crisis_block(engine: "Engine", turn: Turn, country: Country) -> str:
+    """Emergency number first, then the country's crisis lines (call and text)."""
+    if country.emergency:
+        call = engine.text("crisis_call", turn, emergency=country.emergency)
+    else:
+        call = engine.text("crisis_call_local", turn)
+    lines = [call.strip()]
+    crisis = crisis_lines(country)
+    if crisis:
+        lines += ["", engine.text("crisis_lines_heading", turn), *crisis]
+    return "\n".join(lines)
+
+
+def crisis_messages(engine: "Engine", turn: Turn, language: str | None = None) -> list[OutMessage]:
+    """The crisis reply: (a line in their language,) acknowledgement and who to call, then the
+    safety buttons. Without a country: universal advice at once, country buttons under it."""
+    messages: list[OutMessage] = []
+    if language in TRANSLATED and f"crisis_lang_{language}" in engine.content.messages:
+        messages.append(OutMessage(engine.text(f"crisis_lang_{language}", turn).strip()))
+    intro = engine.text("crisis_intro", turn).strip()
     country = country_for(engine.content, turn.state.country)
     if country is None:
-        messages.append(OutMessage(engine.text("crisis_no_country", turn), engine.country_buttons()))
+        advice = engine.text("crisis_no_country", turn).strip()
+        messages.append(OutMessage(f"{intro}\n\n{advice}", engine.country_buttons()))
+        turn.state.pending, turn.state.pending_data = "country", {}  # a typed country works too
     else:
-        messages.extend(engine.support_messages(turn, crisis_only=True))
-    messages.append(OutMessage(engine.text("crisis_outro", turn), _safety_buttons(engine)))
+        messages.append(OutMessage(f"{intro}\n\n{_crisis_block(engine, turn, country)}"))
+    messages.append(OutMessage(engine.text("crisis_outro", turn).strip(), _safety_buttons(engine)))
     return messages
 
 
 def medical_messages(engine: "Engine", turn: Turn) -> list[OutMessage]:
+    """Get medical help now; where, in their country; the signs that mean go now."""
+    intro = engine.text("medical_intro", turn).strip()
     country = country_for(engine.content, turn.state.country)
-    messages = [OutMessage(engine.text("medical_intro", turn))]
+    messages: list[OutMessage] = []
     if country is None:
-        messages.append(OutMessage(engine.text("medical_no_country", turn), engine.country_buttons()))
+        advice = engine.text("medical_no_country", turn).strip()
+        messages.append(OutMessage(f"{intro}\n\n{advice}", engine.country_buttons()))
+        turn.state.pending, turn.state.pending_data = "country", {}
     else:
-        messages.append(OutMessage(f"{emergency_line(country)}\n\n{country.urgent_medical}"))
-    signs_buttons = (Button(engine.text("label_back_to_talking"), callbacks.encode("m")),)
-    messages.append(OutMessage(engine.text("medical_signs", turn), signs_buttons))
+        parts = [intro, ""]
+        if country.emergency:  # "Anywhere else" has no number of its own: its advice says what to do
+            parts += [engine.text("medical_where", turn, country=country.name), emergency_line(country)]
+        parts += [escape(line) for line in country.urgent_medical.splitlines() if line.strip()]
+        parts += [service_line(s) for s in country.services if s.medical]
+        messages.append(OutMessage("\n".join(parts)))
+    buttons = (
+        Button(engine.text("label_misread"), callbacks.encode("safe", "medmisread")),
+        Button(engine.text("label_back_to_talking"), callbacks.encode("m")),
+    )
+    messages.append(OutMessage(engine.text("medical_signs", turn).strip(), buttons))
     return messages
 
 
 def safety_reply(engine: "Engine", turn: Turn, result: SafetyResult) -> Reply:
     if result.level == "crisis":
-        return turn.reply(*crisis_messages(engine, turn), events=["crisis_response_sent"])
-    return turn.reply(*medical_messages(engine, turn), events=["medical_response_sent"])
+        return turn.reply(*crisis_messages(engine, turn, result.language), events=["crisis_response_sent"])
+    if result.level == "medical":
+        return turn.reply(*medical_messages(engine, turn), events=["medical_response_sent"])
+    return checkin_reply(engine, turn)
 
 
 def help_reply(engine: "Engine", turn: Turn, with_commands: bool) -> Reply:
-    messages = crisis_messages(engine, turn)[1:-1] or []
-    if turn.state.country:
+    """/help, "help", "sos", "urgent": who can help right now, at any time, then (for /help)
+    the commands. Never a question first."""
+    country = country_for(engine.content, turn.state.country)
+    if country is None:
+        advice = engine.text("crisis_no_country", turn).strip()
+        messages = [OutMessage(f"{engine.text('crisis_help_intro', turn)}\n\n{advice}", engine.country_buttons())]
+        turn.state.pending, turn.state.pending_data = "country", {}
+    else:
         messages = engine.support_messages(turn, crisis_only=False)
     if with_commands:
         messages.append(OutMessage(engine.text("help", turn), engine.menu_buttons()))
@@ -65,17 +132,19 @@ def help_reply(engine: "Engine", turn: Turn, with_commands: bool) -> Reply:
 def checkin_reply(engine: "Engine", turn: Turn) -> Reply:
     buttons = (
         Button(engine.text("label_checkin_yes"), callbacks.encode("safe", "crisis")),
-        Button(engine.text("label_checkin_no"), callbacks.encode("safe", "ok")),
+        Button(engine.text("label_checkin_no"), callbacks.encode("safe", "talk")),
     )
-    return turn.reply(OutMessage(engine.text("checkin", turn), buttons), events=["checkin_sent"])
+    return turn.reply(OutMessage(engine.text("checkin", turn).strip(), buttons), events=["checkin_sent"])
 
 
 def safe_reply(engine: "Engine", turn: Turn, arg: str) -> Reply:
+    """The safety buttons: "yes, I'm having those thoughts" opens the crisis support; "I'm safe",
+    "you misunderstood me" and "I just needed to say it" are acknowledged kindly, with the
+    support lines one tap away."""
     if arg == "crisis":
         return turn.reply(*crisis_messages(engine, turn), events=["crisis_response_sent"])
-    key = "safe_misread" if arg == "misread" else "safe_ack"
-    buttons = (
-        Button(engine.text("label_more_support"), callbacks.encode("x", "support")),
-        Button(engine.text("label_back_to_talking"), callbacks.encode("m")),
-    )
-    return turn.reply(OutMessage(engine.text(key, turn), buttons), events=["safe_ack"])
+    if arg == "medmisread":
+        buttons = (Button(engine.text("label_back_to_talking"), callbacks.encode("m")),)
+        return turn.reply(OutMessage(engine.text("medical_misread", turn).strip(), buttons), events=["safe_ack"])
+    key = {"misread": "safe_misread", "talk": "checkin_ok"}.get(arg, "safe_ack")
+    return turn.reply(OutMessage(engine.text(key, turn).strip(), _after_safe_buttons(engine)), events=["safe_ack"])
