@@ -55,7 +55,8 @@ log = logging.getLogger(__name__)
 ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY)
 """All Feather reads. Edited messages, channel posts, reactions... are never even delivered."""
 BOOTSTRAP_RETRIES = 5
-"""Start-up tries to reach Telegram (about 15 s in all) before giving up; a refused token stops at once."""
+"""Start-up tries to reach Telegram (PTB backs off 1.5x from 1 s: about 20 s) before giving up;
+a refused token stops at once."""
 RUNTIME_KEY = "feather"
 """Where the Runtime sits in ``application.bot_data``."""
 
@@ -167,7 +168,7 @@ class _Lifecycle:
             runtime.tasks.append(asyncio.create_task(_guarded(task, runtime), name=_name(task)))
         runtime.started = True
         mode = "webhook" if runtime.settings.webhook_url else "long polling"
-        log.info("Feather is running as @%s (%s)", application.bot.username, mode)
+        log.info("Feather is connected to Telegram as @%s; starting %s", application.bot.username, mode)
 
     async def post_stop(self, application: Application) -> None:
         """Cancels background tasks before the HTTP client closes."""
