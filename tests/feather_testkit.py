@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import date, datetime, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -22,7 +22,7 @@ from unittest.mock import patch
 
 import yaml
 
-from bot import PROJECT_ROOT
+from bot import PROJECT_ROOT, app
 from bot.app import Core, build_core
 from bot.config import read_dotenv
 from bot.content import loader, yamlsrc
@@ -404,10 +404,33 @@ def _cached_load_yaml(path: Path, display_name: str | None = None) -> object:
     return result
 
 
+_SAFETY: dict[tuple[object, ...], tuple[object, list[Problem]]] = {}
+
+
+def _cached_load_safety(path: Path, normaliser: object, *args: object, **kwargs: object):
+    """``bot.safety.config.load_safety`` memoised on the bytes of safety.yaml and lexicon.yaml
+    (the normaliser's only input): compiling its patterns takes seconds, and these tests build
+    dozens of cores from the same two files. The config is immutable data."""
+    lexicon = path.parent / "lexicon.yaml"
+    key = (path.read_bytes() if path.exists() else None,
+           lexicon.read_bytes() if lexicon.exists() else None, args, tuple(sorted(kwargs.items())))
+    if key not in _SAFETY:
+        _SAFETY[key] = _REAL_LOAD_SAFETY(path, normaliser, *args, **kwargs)
+    config, problems = _SAFETY[key]
+    return config, list(problems)
+
+
+_REAL_LOAD_SAFETY = getattr(app, "load_safety", None)
+
+
 @contextmanager
 def parse_once() -> Iterator[None]:
-    """While inside, the loader parses each distinct file only once (see _cached_load_yaml)."""
-    with patch.object(loader, "load_yaml", _cached_load_yaml):
+    """While inside, the loader parses each distinct file only once (see _cached_load_yaml), and
+    the safety patterns are compiled once per distinct safety.yaml (see _cached_load_safety)."""
+    with ExitStack() as stack:
+        stack.enter_context(patch.object(loader, "load_yaml", _cached_load_yaml))
+        if _REAL_LOAD_SAFETY is not None:
+            stack.enter_context(patch.object(app, "load_safety", _cached_load_safety))
         yield
 
 
@@ -425,7 +448,8 @@ def build(root: Path, today: date = TODAY) -> Core:
 def real_core() -> Core:
     """The real dialogs and content as they are now, errors allowed (colleagues are still
     writing); built once per test run."""
-    return build_core(PROJECT_ROOT, strict=False)
+    with parse_once():
+        return build_core(PROJECT_ROOT, strict=False)
 
 
 def real_content_errors() -> list[Problem]:

@@ -2,19 +2,40 @@
 
 from __future__ import annotations
 
+import io
 import json
+import os
+import sys
 from pathlib import Path
 
 import pytest
 
-from bot import PROJECT_ROOT, config
+from bot import PROJECT_ROOT, cli, config
 from bot.config import SettingError, Settings
-from tests.feather_testkit import HEAD, default_dialogs, flow_yaml, line_of, make_root, run_bot
+from tests.feather_testkit import (
+    HEAD, clean_env, default_dialogs, flow_yaml, line_of, make_root, parse_once, run_bot,
+)
 
 
 @pytest.fixture(scope="module")
 def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_root(tmp_path_factory.mktemp("cli"), slim=True)
+
+
+def main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *argv: str,
+         stdin: str = "") -> tuple[int, str, str]:
+    """``run_bot.py`` in this process (fast: the kit's caches apply), with the environment of
+    :func:`clean_env`, ``stdin`` as input, and logging left as pytest set it."""
+    for name in list(os.environ):
+        monkeypatch.delenv(name)
+    for name, value in clean_env().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(cli, "setup_logging", lambda level="INFO": None)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    with parse_once():
+        code = cli.main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
 
 
 # ---------------------------------------------------------------------------- --check
@@ -47,23 +68,26 @@ def test_check_exits_0_on_valid_content(root: Path) -> None:
     assert "0 error(s)" in next(line for line in result.stdout.splitlines() if "error(s)" in line)
 
 
-def test_the_bot_refuses_to_start_on_invalid_content(tmp_path: Path) -> None:
+def test_the_bot_refuses_to_start_on_invalid_content(tmp_path: Path, monkeypatch, capsys) -> None:
     root = make_root(tmp_path, {"bad.yaml": HEAD + flow_yaml("odd_flow", "weather_chat")}, slim=True)
-    result = run_bot("--console", "--content", str(root), "--db", str(tmp_path / "x.sqlite3"), stdin="/start\n")
-    assert result.returncode == 1
-    assert "unknown topic 'weather_chat'" in result.stderr
-    assert "Feather: " not in result.stdout
+    code, out, err = main(monkeypatch, capsys, "--console", "--content", str(root),
+                          "--db", str(tmp_path / "x.sqlite3"), stdin="/start\n")
+    assert code == 1
+    assert "Feather will not start" in err and "unknown topic 'weather_chat'" in err
+    assert "Feather: " not in out
+    assert not (tmp_path / "x.sqlite3").exists()
 
 
 # ---------------------------------------------------------------------------- --match
 
 
-def test_match_writes_one_json_object_per_line(root: Path) -> None:
+def test_match_writes_one_json_object_per_line(root: Path, monkeypatch, capsys) -> None:
     lines = ["how long do the cells stay", "", "blorp fnarg wibble", "where do the cells go in the body",
              "I want to kill myself", "Ünïcode 💔 ok?"]
-    result = run_bot("--match", "--content", str(root), stdin="\n".join(lines) + "\n")
-    assert result.returncode == 0, result.stderr
-    records = [json.loads(line) for line in result.stdout.splitlines()]
+    code, out, err = main(monkeypatch, capsys, "--match", "--content", str(root),
+                          stdin="\n".join(lines) + "\n")
+    assert code == 0, err
+    records = [json.loads(line) for line in out.splitlines()]
     assert [r["text"] for r in records] == [line for line in lines if line]  # blank lines skipped
     for record in records:
         assert set(record) == {"text", "topic", "score", "safety"}
@@ -72,22 +96,23 @@ def test_match_writes_one_json_object_per_line(root: Path) -> None:
     assert records[1]["topic"] == "none"
     assert records[2]["topic"] == "mc_where"
     assert records[3]["safety"] == "crisis"
-    assert "\\u" not in result.stdout  # non-ASCII written as is
+    assert "\\u" not in out  # non-ASCII written as is
 
 
-def test_match_with_context(root: Path) -> None:
+def test_match_with_context(root: Path, monkeypatch, capsys) -> None:
     """Every line is read as a follow-up to the topic ("how long" alone has no topic: see
     tests/matching/test_matcher.py)."""
-    follow = run_bot("--match", "--context", "mc_where", "--content", str(root),
-                     stdin="how long\nwhere do the cells go in the body\n")
-    assert follow.returncode == 0, follow.stderr
-    assert [json.loads(line)["topic"] for line in follow.stdout.splitlines()] == ["mc_duration", "mc_where"]
+    code, out, err = main(monkeypatch, capsys, "--match", "--context", "mc_where", "--content", str(root),
+                          stdin="how long\nwhere do the cells go in the body\n")
+    assert code == 0, err
+    assert [json.loads(line)["topic"] for line in out.splitlines()] == ["mc_duration", "mc_where"]
 
 
-def test_match_with_an_unknown_context(root: Path) -> None:
-    result = run_bot("--match", "--context", "no_such_topic", "--content", str(root), stdin="hi\n")
-    assert result.returncode == 2
-    assert "no_such_topic" in result.stderr
+def test_match_with_an_unknown_context(root: Path, monkeypatch, capsys) -> None:
+    code, out, err = main(monkeypatch, capsys, "--match", "--context", "no_such_topic",
+                          "--content", str(root), stdin="hi\n")
+    assert code == 2
+    assert "no_such_topic" in err and out == ""
 
 
 # ---------------------------------------------------------------------------- --help
@@ -153,8 +178,6 @@ def test_bad_settings_are_named(tmp_path: Path, env: dict[str, str], named: str)
 
 
 def test_a_bad_setting_stops_the_cli_with_its_name(tmp_path: Path) -> None:
-    from tests.feather_testkit import clean_env
-
     result = run_bot("--check", env=clean_env(FEATHER_LOG_LEVEL="LOUD"))
     assert result.returncode == 2
     assert "FEATHER_LOG_LEVEL" in result.stderr
