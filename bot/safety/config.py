@@ -173,7 +173,8 @@ def _compile(r: _Reader, pattern: str, words: dict[str, str], where: Where, what
     except re.error as exc:
         r.error(where, f"{what} '{_short(pattern)}' is not a valid regular expression: {exc}")
         return None
-    if compiled.search("") or compiled.search(" "):
+    empty = compiled.search("a b")
+    if re.fullmatch(expanded, "") or (empty is not None and empty.end() == empty.start()):
         r.error(where, f"{what} '{_short(pattern)}' matches empty text: it would fire on every message")
         return None
     return compiled
