@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.engine.callbacks import Press, decode, encode
@@ -52,6 +52,7 @@ def test_decode_refuses_anything_else(data: str | None) -> None:
     assert decode(data) is None
 
 
+@settings(derandomize=True)  # the same examples on every run: the suite stays deterministic
 @given(st.text(max_size=80))
 def test_decode_never_raises_and_only_accepts_well_formed(data: str) -> None:
     press = decode(data)
@@ -60,6 +61,7 @@ def test_decode_never_raises_and_only_accepts_well_formed(data: str) -> None:
         assert encode(press.verb, press.arg) == data or data.endswith(":")
 
 
+@settings(derandomize=True)
 @given(st.from_regex(r"[a-z]{1,6}", fullmatch=True),
        st.from_regex(r"[A-Za-z0-9_/.:+-]{1,56}", fullmatch=True))
 def test_everything_encode_makes_decodes(verb: str, arg: str) -> None:
