@@ -4,7 +4,11 @@
 writes its own tiny ``dialogs/`` and ``content/menu.yaml``, so tests never depend on the dialog
 texts colleagues are still writing. The default dialogs are valid: a few hand-written flows with
 realistic examples, plus one filler flow (nonsense examples, one node) for every other topic, so
-``--check`` passes on them.
+``--check`` passes on them. ``slim=True`` swaps the three big content files for small ones.
+
+``build``/``load`` run the real ``build_core``/``load_content`` with two test-only caches (each
+distinct file parsed once, the safety patterns compiled once), so dozens of builds stay fast.
+``run_bot`` runs the real script in a subprocess with a clean environment.
 """
 
 from __future__ import annotations
@@ -37,8 +41,8 @@ RUN_BOT = PROJECT_ROOT / "run_bot.py"
 
 @lru_cache(maxsize=1)
 def _real_source_ids() -> tuple[str, ...]:
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data = yaml.load((PROJECT_ROOT / "content" / "sources.yaml").read_text(encoding="utf-8"), loader)
+    fast = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load((PROJECT_ROOT / "content" / "sources.yaml").read_text(encoding="utf-8"), fast)
     return tuple(str(item["id"]) for item in data["sources"])
 
 
