@@ -12,6 +12,8 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
+_EPSILON = 1e-6
+"""Waits shorter than this count as none (float rounding must never leave a sender spinning)."""
 PER_CHAT_INTERVAL = 1.0
 """Telegram asks bots to send at most about one message a second to the same chat."""
 
@@ -36,7 +38,8 @@ class RateLimiter:
         self._stamp = monotonic()
         self._paused_until = float("-inf")
         self._last_send: dict[int, float] = {}
-        self._lock = asyncio.Lock()
+        self._lock: asyncio.Lock | None = None
+        self._lock_loop: asyncio.AbstractEventLoop | None = None
 
     def pause(self, seconds: float) -> None:
         """Nobody sends for ``seconds`` from now (Telegram's RetryAfter applies to the whole bot)."""
@@ -52,20 +55,27 @@ class RateLimiter:
 
     async def acquire(self, chat_id: int) -> float:
         """Wait for a send slot for ``chat_id``; returns the moment (monotonic) the slot was given."""
-        async with self._lock:
+        async with self._queue():
             while True:
                 now = self._time()
                 self._refill(now)
                 wait = max(
                     self._paused_until - now,
                     self._last_send.get(chat_id, float("-inf")) + self.per_chat_interval - now,
-                    (1.0 - self._tokens) / self.rate if self._tokens < 1.0 else 0.0,
+                    (1.0 - self._tokens) / self.rate,
                 )
-                if wait <= 0:
-                    self._tokens -= 1.0
+                if wait <= _EPSILON:
+                    self._tokens = max(0.0, self._tokens - 1.0)
                     self._remember(chat_id, now)
                     return now
-                await self._sleep(wait)
+                await self._sleep(max(wait, _EPSILON))
+
+    def _queue(self) -> asyncio.Lock:
+        """The lock senders queue on, one per event loop (a dispatcher may outlive a loop in tests)."""
+        loop = asyncio.get_running_loop()
+        if self._lock is None or self._lock_loop is not loop:
+            self._lock, self._lock_loop = asyncio.Lock(), loop
+        return self._lock
 
     def _remember(self, chat_id: int, now: float) -> None:
         self._last_send[chat_id] = now
