@@ -231,6 +231,9 @@ def _load_resources(r: _Reader, path: Path) -> dict[str, Country]:
     for item, where in r.mapping_items(data, "countries", "resources.yaml"):
         r.keys(item, _COUNTRY_KEYS, "a country")
         code = r.text(item, "code", "a country") or "?"
+        if code in countries:
+            r.error(where, f"country code '{code}' is already used at {countries[code].where}")
+            continue
         services = []
         for service, service_where in r.mapping_items(item, "services", f"country {code}"):
             service_id = r.ident(service, "a service")
@@ -293,6 +296,9 @@ def _load_menu(r: _Reader, path: Path) -> tuple[MenuTheme, ...]:
         theme_id = r.ident(item, "a theme")
         r.keys(item, {"id": True, "label": True, "flows": True}, f"theme '{theme_id}'")
         flows = tuple(t for t, _ in r.text_list(item, "flows", f"theme '{theme_id}'"))
+        if any(theme.id == theme_id for theme in themes):
+            r.error(where, f"theme id '{theme_id}' is used twice")
+            continue
         themes.append(MenuTheme(theme_id or "?", r.text(item, "label", "a theme") or "", flows, where))
     return tuple(themes)
 
