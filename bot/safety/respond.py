@@ -65,19 +65,19 @@ def _crisis_block(engine: "Engine", turn: Turn, country: Country) -> str:
 
 
 def crisis_messages(engine: "Engine", turn: Turn, language: str | None = None) -> list[OutMessage]:
-    """The crisis reply: (a line in their language,) acknowledgement and who to call, then the
-    safety buttons. Without a country: universal advice at once, country buttons under it."""
+    """The crisis reply, three short messages (four with a line in their language first): the
+    acknowledgement; who to call now; "I'm still here" with the safety buttons. Without a
+    country the second is the universal advice, with the country buttons under it."""
     messages: list[OutMessage] = []
     if language in TRANSLATED and f"crisis_lang_{language}" in engine.content.messages:
         messages.append(OutMessage(engine.text(f"crisis_lang_{language}", turn).strip()))
-    intro = engine.text("crisis_intro", turn).strip()
+    messages.append(OutMessage(engine.text("crisis_intro", turn).strip()))
     country = country_for(engine.content, turn.state.country)
     if country is None:
-        advice = engine.text("crisis_no_country", turn).strip()
-        messages.append(OutMessage(f"{intro}\n\n{advice}", engine.country_buttons()))
+        messages.append(OutMessage(engine.text("crisis_no_country", turn).strip(), engine.country_buttons()))
         turn.state.pending, turn.state.pending_data = "country", {}  # a typed country works too
     else:
-        messages.append(OutMessage(f"{intro}\n\n{_crisis_block(engine, turn, country)}"))
+        messages.append(OutMessage(_crisis_block(engine, turn, country)))
     messages.append(OutMessage(engine.text("crisis_outro", turn).strip(), _safety_buttons(engine)))
     return messages
 
