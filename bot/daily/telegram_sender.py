@@ -16,7 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.daily.dispatcher import Dispatcher, DailyService, SendResult
+from bot.daily.dispatcher import POLL_SECONDS, DailyService, Dispatcher, SendResult
 from bot.daily.repository import DailyRepository
 from bot.engine.types import Button, OutMessage
 
@@ -69,7 +69,7 @@ class TelegramSender:
         return SendResult.ok()
 
 
-def build_service(runtime: "Runtime") -> DailyService | None:
+def build_service(runtime: "Runtime", poll: float = POLL_SECONDS) -> DailyService | None:
     """The daily service for a running Telegram bot, or None when FEATHER_DAILY_RATE is 0."""
     rate = runtime.settings.daily_rate
     if rate <= 0:
@@ -77,11 +77,11 @@ def build_service(runtime: "Runtime") -> DailyService | None:
         return None
     dispatcher = Dispatcher(DailyRepository(runtime.store), runtime.core.content,
                             TelegramSender(runtime.sender.bot), rate=rate)
-    return DailyService(dispatcher, runtime.clock)
+    return DailyService(dispatcher, runtime.clock, poll=poll)
 
 
-async def run_daily(runtime: "Runtime") -> None:
+async def run_daily(runtime: "Runtime", poll: float = POLL_SECONDS) -> None:
     """Background task for the Telegram runner: sends daily reflections until cancelled."""
-    service = build_service(runtime)
+    service = build_service(runtime, poll)
     if service is not None:
         await service.run()

@@ -234,7 +234,11 @@ def run_telegram(settings: Settings, core: Core, db_path: str,
     """Run the bot until stopped. Exit code 0, or 1 with one line on stderr if it can't start."""
     logging.getLogger("telegram.ext").addFilter(STARTUP_FILTER)
     store = Store(db_path)
-    application = build_application(settings, core, store, background=background)
+    # Daily reflections: one background sender for all subscribers, started in post_init and
+    # cancelled in post_stop like any background task (bot/daily/telegram_sender.py, docs/daily.md).
+    from bot.daily.telegram_sender import run_daily
+
+    application = build_application(settings, core, store, background=(run_daily, *background))
     try:
         serve(application, settings)
     except InvalidToken:
