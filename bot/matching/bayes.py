@@ -19,21 +19,26 @@ class NaiveBayes:
             counts[topic].update(set(terms))
         self.vocabulary = frozenset(t for c in counts.values() for t in c)
         size = len(self.vocabulary) or 1
-        self._log_p: dict[str, dict[str, float]] = {}
         self._log_unseen: dict[str, float] = {}
+        # Per term, only the topics that saw it, as the gain over an unseen term: a message's
+        # score is then (terms x unseen) plus a few additions, not a full table lookup per topic.
+        self._gain: dict[str, list[tuple[str, float]]] = defaultdict(list)
         for topic, counter in counts.items():
             denominator = sum(counter.values()) + smoothing * size
-            self._log_p[topic] = {t: math.log((c + smoothing) / denominator) for t, c in counter.items()}
-            self._log_unseen[topic] = math.log(smoothing / denominator)
+            unseen = math.log(smoothing / denominator)
+            self._log_unseen[topic] = unseen
+            for term, count in counter.items():
+                self._gain[term].append((topic, math.log((count + smoothing) / denominator) - unseen))
         self.topics = tuple(sorted(counts))
 
     def posteriors(self, terms: list[str], bonus: dict[str, float] | None = None) -> dict[str, float]:
         """P(topic | terms) with a uniform prior; ``bonus`` adds log-odds (context), may be empty."""
         known = [t for t in terms if t in self.vocabulary]
-        logs = {}
-        for topic in self.topics:
-            table, unseen = self._log_p[topic], self._log_unseen[topic]
-            logs[topic] = sum(table.get(t, unseen) for t in known) + (bonus or {}).get(topic, 0.0)
+        logs = {topic: len(known) * self._log_unseen[topic] + (bonus or {}).get(topic, 0.0)
+                for topic in self.topics}
+        for term in known:
+            for topic, gain in self._gain[term]:
+                logs[topic] += gain
         top = max(logs.values(), default=0.0)
         exps = {topic: math.exp(value - top) for topic, value in logs.items()}
         total = sum(exps.values()) or 1.0

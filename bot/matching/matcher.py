@@ -123,6 +123,8 @@ class Matcher:
                 self._index[term].append(len(self._examples))
                 centroid[topic][term] += 1.0
             self._examples.append(_Example(topic, " ".join(sorted(unique)), norm))
+        self._inverse_norm = [1.0 / example.norm for example in self._examples]
+        self._topic_of = [example.topic for example in self._examples]
         # Topic vectors: sublinear term counts times IDF, normalised.
         self._topic_index: dict[str, list[tuple[str, float]]] = defaultdict(list)
         for topic, counts in centroid.items():
@@ -180,23 +182,29 @@ class Matcher:
         window_norm = math.sqrt(known_mass + unknown * w.unknown_term**2)
         coverage = math.sqrt(known_mass) / window_norm
         scale = w.coverage_floor + (1 - w.coverage_floor) * coverage
-        dots: dict[int, float] = defaultdict(float)
-        topic_dots: dict[str, float] = defaultdict(float)
+        root_mass = math.sqrt(known_mass)
+        # Hot loop: plain dicts and lists, bound to locals (about 2x faster than attribute access).
+        index, inverse_norm, topic_of = self._index, self._inverse_norm, self._topic_of
+        dots: dict[int, float] = {}
+        topic_dots: dict[str, float] = {}
         for term, weight in known.items():
-            for position in self._index.get(term, ()):
-                dots[position] += weight * weight
+            squared = weight * weight
+            for position in index.get(term, ()):
+                dots[position] = dots.get(position, 0.0) + squared
             for topic, value in self._topic_index.get(term, ()):
-                topic_dots[topic] += weight * value
-        joined = " ".join(sorted(unique))
+                topic_dots[topic] = topic_dots.get(topic, 0.0) + weight * value
         best_example: dict[str, tuple[float, int]] = {}
         for position, dot in dots.items():
-            example = self._examples[position]
-            cosine = dot / (math.sqrt(known_mass) * example.norm)
-            if cosine > best_example.get(example.topic, (0.0, -1))[0]:
-                best_example[example.topic] = (cosine, position)
-        for topic, (cosine, position) in best_example.items():
+            ratio = dot * inverse_norm[position]
+            topic = topic_of[position]
+            current = best_example.get(topic)
+            if current is None or ratio > current[0]:
+                best_example[topic] = (ratio, position)
+        joined = " ".join(sorted(unique))
+        for topic, (ratio, position) in best_example.items():
+            cosine = ratio / root_mass
             fuzzy = fuzz.token_sort_ratio(joined, self._examples[position].joined) / 100.0
-            topic_cosine = topic_dots[topic] / math.sqrt(known_mass)
+            topic_cosine = topic_dots.get(topic, 0.0) / root_mass
             score = 100.0 * scale * (w.example * cosine + w.topic * topic_cosine + w.fuzzy * fuzzy)
             if score > best.get(topic, 0.0):
                 best[topic] = score
