@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 from rapidfuzz import fuzz
 
 from bot.content.loader import Loaded
-from bot.content.model import SPECIAL_TARGETS, TOPICS, Content, Flow
+from bot.content.model import TOPICS, Content, Flow
 from bot.content.problems import Problem
 from bot.content import style
 from bot.engine import callbacks
@@ -137,20 +137,6 @@ def _nowhere():  # type: ignore[no-untyped-def]
     return Where("dialogs/", 1)
 
 
-def resolve_goto(content: Content, flow: Flow, goto: str) -> tuple[str, str] | None:
-    """(flow id, node id) a button leads to, ("", target) for a special target, None if nowhere."""
-    if goto in SPECIAL_TARGETS:
-        return ("", goto)
-    if flow.node(goto):
-        return (flow.id, goto)
-    target_flow, _, node_id = goto.partition("/")
-    other = content.flows.get(target_flow)
-    if other is None:
-        return None
-    if node_id:
-        return (other.id, node_id) if other.node(node_id) else None
-    return (other.id, other.start.id)
-
 
 def _fits_button(verb: str, arg: str) -> bool:
     """Whether the engine can make this button: ``callbacks.encode`` limits the argument to 56
@@ -180,7 +166,7 @@ def _node_checks(content: Content, flow: Flow) -> list[Problem]:
         if not _fits_button("n", name):
             problems.append(Problem(node.where, f"'{name}': flow and node ids too long for a button"))
         for button in node.buttons:
-            target = resolve_goto(content, flow, button.goto)
+            target = content.resolve_goto(flow, button.goto)
             if target is None:
                 problems.append(Problem(button.where, f"button '{button.label}' goes to "
                                                       f"'{button.goto}', which does not exist"))

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.content.model import SPECIAL_TARGETS, Content, Flow
+from bot.content.model import Content, Flow
 
 OTHER_THEME = "Other"
 """The heading of flows that no menu theme lists."""
@@ -73,20 +73,6 @@ class _Edge:
     target: str
 
 
-def _target(content: Content, flow: Flow, goto: str) -> tuple[str, str] | None:
-    """(flow id, node id) a button leads to; ("", special) for a special target; None if nowhere."""
-    if goto in SPECIAL_TARGETS:
-        return ("", goto)
-    if flow.node(goto):
-        return (flow.id, goto)
-    flow_id, _, node_id = goto.partition("/")
-    other = content.flows.get(flow_id)
-    if other is None:
-        return None
-    if not node_id:
-        return (other.id, other.start.id)
-    return (other.id, node_id) if other.node(node_id) else None
-
 
 def _node_label(flow: Flow, node_id: str) -> str:
     return escape_label(f"{flow.title} / {node_id}")
@@ -122,7 +108,7 @@ def render_theme(content: Content, flows: list[Flow]) -> str:
         lines.append("  end")
         for node in flow.nodes:
             for button in node.buttons:
-                target = _target(content, flow, button.goto)
+                target = content.resolve_goto(flow, button.goto)
                 if target is None:
                     target_id = _id("missing", button.goto)
                     outside[target_id] = (

@@ -162,3 +162,18 @@ class Content:
     def text(self, key: str) -> str:
         """The first variant of a message from ``content/messages.yaml``."""
         return self.messages[key][0]
+
+    def resolve_goto(self, flow: Flow, goto: str) -> tuple[str, str] | None:
+        """Where a button of ``flow`` leads: (flow id, node id); ("", target) for a special
+        target; None when it leads nowhere. One rule for the engine, the checks and the map."""
+        if goto in SPECIAL_TARGETS:
+            return ("", goto)
+        if flow.node(goto):
+            return (flow.id, goto)
+        flow_id, _, node_id = goto.partition("/")
+        other = self.flows.get(flow_id)
+        if other is None:
+            return None
+        if not node_id:
+            return (other.id, other.start.id)
+        return (other.id, node_id) if other.node(node_id) else None

@@ -206,16 +206,14 @@ class Engine:
         return [OutMessage(text, tuple(buttons))]
 
     def goto_data(self, flow: Flow, goto: str) -> str:
-        """Button data for a YAML ``goto`` (validated by ``--check``, so it resolves)."""
-        if goto in ("menu",):
+        """Button data for a YAML ``goto`` (``--check`` guarantees it resolves)."""
+        target = self.content.resolve_goto(flow, goto)
+        if target is None or target == ("", "menu"):
             return callbacks.encode("m")
-        if goto in ("daily", "country", "support"):
-            return callbacks.encode("x", goto)
-        if flow.node(goto):
-            return callbacks.encode("n", f"{flow.id}/{goto}")
-        if "/" in goto:
-            return callbacks.encode("n", goto)
-        return callbacks.encode("f", goto)
+        flow_id, node_id = target
+        if not flow_id:
+            return callbacks.encode("x", node_id)
+        return callbacks.encode("n", f"{flow_id}/{node_id}")
 
     def _sources_reply(self, turn: Turn, arg: str) -> Reply:
         flow_id, _, node_id = arg.partition("/")
