@@ -41,10 +41,10 @@ def message_text(content: Content, key: str) -> str:
 
 def reflection_message(content: Content, reflection: Reflection, specials: Sequence[str] = (),
                        with_settings: bool = True) -> OutMessage:
-    parts = [escape(content.special_reflections[k]) for k in specials if k in content.special_reflections]
-    parts.append(escape(reflection.text))
+    parts = [escape(content.special_reflections[k], quote=False) for k in specials if k in content.special_reflections]
+    parts.append(escape(reflection.text, quote=False))  # reflections are plain text, not HTML
     if reflection.prompt:
-        parts.append(message_text(content, "daily_prompt_lead").format(prompt=escape(reflection.prompt)))
+        parts.append(message_text(content, "daily_prompt_lead").format(prompt=escape(reflection.prompt, quote=False)))
     buttons = (Button(message_text(content, "daily_label_settings"), SETTINGS_DATA),) if with_settings else ()
     return OutMessage("\n\n".join(parts), buttons)
 
