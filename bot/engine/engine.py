@@ -213,6 +213,8 @@ class Engine:
         flow_id, node_id = target
         if not flow_id:
             return callbacks.encode("x", node_id)
+        if goto == flow_id:
+            return callbacks.encode("f", flow_id)
         return callbacks.encode("n", f"{flow_id}/{node_id}")
 
     def _sources_reply(self, turn: Turn, arg: str) -> Reply:
