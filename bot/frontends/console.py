@@ -26,7 +26,9 @@ class ConsoleChat:
     def show(self, messages: list[OutMessage]) -> None:
         self.choices = []
         for message in messages:
-            self.out.write("\nFeather: " + to_plain(message.text).strip().replace("\n", "\n         ") + "\n")
+            lines = to_plain(message.text).strip().split("\n")
+            body = "\n".join(("         " + line) if line.strip() else "" for line in lines[1:])
+            self.out.write(f"\nFeather: {lines[0]}\n" + (body + "\n" if body else ""))
             for button in message.buttons:
                 self.choices.append(button)
                 self.out.write(f"  [{len(self.choices)}] {button.label}\n")
