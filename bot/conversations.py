@@ -6,10 +6,13 @@ back the messages returned; everything else about a conversation happens here or
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Callable
+from datetime import date, datetime, timezone
 from html import escape
+from typing import Any
 
 from bot.clock import Clock
 from bot.engine.engine import Engine
@@ -81,10 +84,84 @@ class Conversations:
         engine = self.engine
         if not data:
             return [OutMessage(engine.text("mydata_empty"), (engine.menu_button(),))]
-        lines = [engine.text("mydata_intro")]
-        for table, rows in data.items():
-            for row in rows:
-                lines.append("")
-                lines.append(f"<b>{escape(table)}</b>")
-                lines.extend(f"• {escape(str(k))}: {escape(str(v))}" for k, v in row.items())
-        return [OutMessage("\n".join(lines), (engine.menu_button(),))]
+        return [OutMessage(render_my_data(engine, chat_id, data), (engine.menu_button(),))]
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+
+
+def render_my_data(engine: Engine, chat_id: int, data: dict[str, list[dict[str, Any]]]) -> str:
+    """Every stored value about a chat, one plain line each, labelled by messages.yaml's
+    ``mydata_<table>_<column>`` (the conversation state by ``mydata_state_<field>``). A column
+    without a label still shows, under its own name: nothing stored is ever left out."""
+    lines = [engine.text("mydata_intro"), "", engine.text("mydata_chat_id", value=str(chat_id))]
+    for table, rows in data.items():
+        for row in rows:
+            lines += ["", _label(engine, f"mydata_heading_{table}", table.replace("_", " ").capitalize(), None)]
+            for column, value in row.items():
+                if column == "chat_id":
+                    continue
+                if table == "chats" and column == "state":
+                    lines += _state_lines(engine, value)
+                    continue
+                lines.append(_label(engine, f"mydata_{table}_{column}", column, _shown(engine, column, value)))
+    lines += ["", engine.text("mydata_outro")]
+    return "\n".join(lines)
+
+
+def _label(engine: Engine, key: str, fallback: str, value: str | None) -> str:
+    if key in engine.content.messages:
+        return ("• " if value is not None else "") + engine.text(key, **({"value": value} if value is not None else {}))
+    plain = escape(fallback.replace("_", " ").capitalize())
+    return f"• {plain}: {escape(value)}" if value is not None else f"<b>{plain}</b>"
+
+
+def _state_lines(engine: Engine, raw: Any) -> list[str]:
+    try:
+        state = json.loads(raw) if isinstance(raw, str) else dict(raw)
+    except (TypeError, ValueError):
+        return [_label(engine, "mydata_chats_state", "state", str(raw))]
+    if not isinstance(state, dict):
+        return [_label(engine, "mydata_chats_state", "state", str(raw))]
+    return [_label(engine, f"mydata_state_{field}", field, _shown(engine, field, value))
+            for field, value in state.items()
+            if field != "country"]  # the same value as the chats.country column: shown once, there
+
+
+def _shown(engine: Engine, name: str, value: Any) -> str:
+    """A stored value as a person reads it: names for ids, dates in words, no JSON."""
+    content = engine.content
+    if value is None or value == "" or value == {}:
+        return engine.text("mydata_not_set")
+    if isinstance(value, dict):
+        return ", ".join(f"{str(k).replace('_', ' ')} {_shown(engine, str(k), v)}" for k, v in value.items())
+    text = str(value)
+    if name == "country" and text in content.countries:
+        return f"{content.countries[text].name} ({text})"
+    if name == "flow" and text in content.flows:
+        return content.flows[text].title
+    if name == "last_topic" and (flow := content.main_flow(text)) is not None:
+        return flow.title
+    if name == "paused_until" and text == "indefinitely":
+        return engine.text("mydata_paused_indefinitely")
+    if name in ("due_date", "loss_date") and len(text) == 4 and text.isdigit() and 1 <= int(text[:2]) <= 12:
+        return f"{int(text[2:])} {_MONTHS[int(text[:2]) - 1]}"
+    if name == "sent_ids":
+        return ", ".join(text.split())
+    if name in ("pending", "node"):
+        return text.replace("_", " ")
+    if name.endswith(("_at", "_utc", "_until")):
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            return text
+        moment = moment.astimezone(timezone.utc) if moment.tzinfo else moment  # stored in UTC
+        return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}, {moment:%H:%M} UTC"
+    if name.endswith("_date"):
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            return text
+        return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return text

@@ -70,7 +70,7 @@ def test_my_data_shows_what_is_stored(conversations: Conversations, core: Core) 
     conversations.handle_button(1, "c:GB")
     (message,) = conversations.handle_text(1, "/mydata")
     assert message.text.startswith(core.content.text("mydata_intro"))
-    assert "country: GB" in message.text
+    assert "(GB)" in message.text and "{" not in message.text  # readable: a name, no raw JSON
     assert [b.data for b in message.buttons] == ["m"]
 
 

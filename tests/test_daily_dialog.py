@@ -376,7 +376,7 @@ def test_text_that_is_not_a_date_goes_to_ordinary_matching(subscribed: Chat) -> 
 
 def test_forget_deletes_the_subscription_and_dates(subscribed: Chat, store: Store) -> None:
     subscribed.say("/mydata")
-    assert "daily_subscriptions" in subscribed.text()
+    assert "Daily reflections" in subscribed.text()  # /mydata's plain heading for the subscription
     subscribed.say("/forget")
     subscribed.press("fg:y")
     assert store.my_data(ANNA) == {}

@@ -61,6 +61,20 @@ REQUIRED_MESSAGES += (  # daily reflections (bot/daily)
     "daily_label_back",
 )
 
+REQUIRED_MESSAGES += (  # /mydata's plain labels and the flood notice (bot/conversations.py, telegram/flood.py)
+    "mydata_outro", "mydata_not_set", "mydata_chat_id", "mydata_heading_chats", "mydata_chats_country",
+    "mydata_chats_created_at", "mydata_chats_updated_at", "mydata_state_flow", "mydata_state_node",
+    "mydata_state_last_topic", "mydata_state_pending", "mydata_state_pending_data",
+    "mydata_state_turn", "mydata_heading_daily_subscriptions", "mydata_daily_subscriptions_local_time",
+    "mydata_daily_subscriptions_timezone", "mydata_daily_subscriptions_next_send_utc",
+    "mydata_daily_subscriptions_paused_until", "mydata_daily_subscriptions_claimed_date",
+    "mydata_daily_subscriptions_last_reflection", "mydata_daily_subscriptions_retry_count",
+    "mydata_daily_subscriptions_seed", "mydata_daily_subscriptions_cycle",
+    "mydata_daily_subscriptions_sent_ids", "mydata_daily_subscriptions_due_date",
+    "mydata_daily_subscriptions_loss_date", "mydata_daily_subscriptions_created_at",
+    "mydata_daily_subscriptions_updated_at", "mydata_paused_indefinitely", "slow_down",
+)
+
 _ALLOWED_TAGS = {"b": set(), "i": set(), "a": {"href"}}
 
 
