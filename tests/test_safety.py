@@ -257,6 +257,7 @@ def test_problems_in_the_safety_file_name_file_and_line(tmp_path: Path) -> None:
         "      - 'i dont want to live'\n"
         "      - 'ca va tres bien|ça va'\n"
         "      - '(?:\\w+ )*alone'\n"
+        "      - '(?:\\w+ ?){0,20}alone'\n"
         "      - '{nothing} here'\n"
         "      - '(?:x)?'\n"
         "    guards:\n"
@@ -274,10 +275,11 @@ def test_problems_in_the_safety_file_name_file_and_line(tmp_path: Path) -> None:
     assert "'dont' is normalised to 'do not'" in at("i dont want")
     assert "'ç' never appears" in at("ça va")
     assert "unbounded repetition" in at(")*alone")
+    assert "one long word can be split" in at("?){0,20}alone")
     assert "unknown word piece '{nothing}'" in at("{nothing}")
     assert "matches empty text" in at("(?:x)?")
     assert "guard action 'sometimes'" in at("sometimes:")
-    assert len(problems) == 7
+    assert len(problems) == 8
     assert all(p.severity == "error" for p in problems)
     # the good patterns still work
     safety = SafetyDetector(real_core().normaliser, config)

@@ -34,6 +34,8 @@ _COUNT = re.compile(r"\{\d*,?\d*\}")
 _SYNTAX = set("()|?*+.^$")
 # Repetition that is not bounded, applied to a group or to "any character": slow on long text.
 _UNBOUNDED = re.compile(r"\)(?:[*+]|\{\d+,\})|(?<!\\)\.[*+]|(?<!\\)\.\{\d+,\}")
+# A repeated group ending in \w+ with no space after it can split one word many ways: exponential.
+_AMBIGUOUS = re.compile(r"\\w[+*](?: \?)?\)(?:[*+]|\{\d*,\d*\})")
 _PLAIN_GROUP = re.compile(r"(?:^| )\(\?:([^()\[\]\\{}]*)\)(?=[ ?)]|$)")
 _PLAIN_WORD = re.compile(r"^[^\W\d_]+$")
 
@@ -106,6 +108,9 @@ def form_problems(pattern: str, normaliser: Normaliser) -> list[str]:
         normal = normaliser.normalise(word)
         if normal != word:
             issues.append(f"the word '{word}' is normalised to '{normal}': write '{normal}'")
+    if _AMBIGUOUS.search(pattern):
+        issues.append("a repeated group must end with a space after \\w+, e.g. (?:\\w+ ){0,3}?: "
+                      "otherwise one long word can be split in very many ways")
     if _UNBOUNDED.search(_CLASS.sub("x", pattern)):
         issues.append("unbounded repetition of a group or '.' can be slow on long messages: "
                       "give a limit, e.g. (?:\\w+ ){0,4}?")

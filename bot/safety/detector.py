@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from bot.safety.config import LEVELS, Level, SafetyConfig, load_safety
+from bot.safety.config import LEVELS, SafetyConfig, load_safety
 from bot.safety.dispatch import Entry, tag_of
 from bot.text.normalise import MAX_INPUT_CHARS, Normaliser
 
@@ -124,9 +124,9 @@ class SafetyDetector:
         tests and for people editing ``content/safety.yaml``."""
         hits: list[Hit] = []
         for norm in self._windows(text):
+            starts = _word_starts(norm)
             for level in self.config.levels.values():
                 for language, source, compiled, _where in level.patterns:
-                    starts = _word_starts(norm)
                     for match in compiled.finditer(norm):
                         k = starts.index(match.start()) if match.start() in starts else 0
                         guard = self._guard(level.name, language, norm, starts, k, match.end())
