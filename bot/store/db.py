@@ -35,6 +35,7 @@ class Store:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.execute("PRAGMA busy_timeout=5000")
+        self._db.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not left in free pages
         self.migrate()
 
     @staticmethod
@@ -94,13 +95,17 @@ class Store:
             )
 
     def forget(self, chat_id: int) -> None:
-        """Delete every row about this chat, in every table that has a chat_id column."""
+        """Delete every row about this chat, in every table that has a chat_id column, and leave
+        no copy in the file: deleted content is zeroed (secure_delete) and the WAL, which still
+        holds the pages as they were, is checkpointed and truncated to nothing."""
         with self.transaction() as db:
             tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
             for table in tables:
                 columns = [c[1] for c in db.execute(f"PRAGMA table_info({table})")]
                 if "chat_id" in columns:
                     db.execute(f"DELETE FROM {table} WHERE chat_id = ?", (chat_id,))
+        with self._lock:
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def my_data(self, chat_id: int) -> dict[str, list[dict[str, Any]]]:
         """Every stored row about this chat, table by table."""
