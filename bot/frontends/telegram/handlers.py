@@ -4,6 +4,9 @@ Everything a person can do in a private chat ends in one of four places: a text 
 (``on_text``), a button press (``on_button``), a voice-like message (``on_voice``) or any other
 attachment (``on_attachment``). The engine is synchronous (SQLite), so each turn runs in a
 worker thread and the event loop stays free for other chats.
+
+A chat that sends far too fast is slowed down here, before the engine (``flood.FloodGuard``):
+told once, politely, with the rest set aside unread; a crisis still goes through.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from telegram.ext import ContextTypes
 
 from bot.conversations import Conversations
 from bot.engine.types import OutMessage
+from bot.frontends.telegram.flood import FloodGuard
 from bot.frontends.telegram.sending import Sender
 
 log = logging.getLogger(__name__)
@@ -25,14 +29,18 @@ log = logging.getLogger(__name__)
 class PrivateChatHandlers:
     """Callbacks for updates from private chats (the runner's filters guarantee that)."""
 
-    def __init__(self, conversations: Conversations, sender: Sender) -> None:
+    def __init__(self, conversations: Conversations, sender: Sender,
+                 flood: FloodGuard | None = None) -> None:
         self.conversations = conversations
         self.sender = sender
+        self.flood = flood or FloodGuard()
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Passes a text or a command to the engine as the person wrote it, and sends the reply."""
         message, chat = update.message, update.effective_chat
         if message is None or chat is None or message.text is None:
+            return
+        if not await self._let_through(chat.id, message.text):
             return
         user = update.effective_user
         language = user.language_code if user else None
@@ -50,6 +58,8 @@ class PrivateChatHandlers:
             pass  # too old to answer: the press still deserves its reply
         if chat is None or chat.type != chat.PRIVATE or not isinstance(query.data, str):
             return
+        if not await self._let_through(chat.id):
+            return
         replies = await asyncio.to_thread(self.conversations.handle_button, chat.id, query.data)
         await self.sender.send(chat.id, replies)
 
@@ -62,6 +72,30 @@ class PrivateChatHandlers:
         await self._say(update, "non_text")
 
     async def _say(self, update: Update, key: str) -> None:
-        if update.effective_chat is not None:
+        if update.effective_chat is not None and await self._let_through(update.effective_chat.id):
             text = self.conversations.engine.text(key)
             await self.sender.send(update.effective_chat.id, [OutMessage(text)])
+
+    async def _let_through(self, chat_id: int, text: str | None = None) -> bool:
+        """False when the chat is sending too fast: ``slow_down`` once, then silence until calm.
+        One crisis or urgent-medical message (or /help) per episode is let through regardless."""
+        verdict = self.flood.check(chat_id)
+        if verdict == "ok":
+            return True
+        urgent = text is not None and self.flood.may_check(chat_id) and await asyncio.to_thread(
+            _urgent, self.conversations, text)
+        if urgent:
+            self.flood.safety_pass(chat_id)
+            log.info("a chat sending too fast wrote something urgent: answered anyway")
+            return True
+        if verdict == "warn":
+            log.info("a chat is sending too fast: told to slow down; its next messages are set aside")
+            await self.sender.send(chat_id, [OutMessage(self.conversations.engine.text("slow_down"))])
+        return False
+
+
+def _urgent(conversations: Conversations, text: str) -> bool:
+    """/help, or a message the safety check reads as a crisis or urgent medical signs."""
+    if text.strip().split("@")[0].lower() == "/help":
+        return True
+    return conversations.engine.assess(text).level in ("crisis", "medical")

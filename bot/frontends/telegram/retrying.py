@@ -3,7 +3,9 @@
 PTB's ``AIORateLimiter`` keeps Feather under Telegram's flood limits and, with ``max_retries``,
 waits out a ``RetryAfter`` (HTTP 429) before trying again. It does not retry anything else: a
 dropped connection, a timeout or a Telegram 5xx reaches the caller as ``NetworkError``. This
-subclass retries those too, with exponential backoff, so a reply still arrives after a blip.
+subclass retries those too, with exponential backoff, so a reply still arrives after a blip. An
+answer that is not JSON at all (PTB: "Invalid server response", e.g. a proxy's error page with
+status 200) is retried the same way: like a timeout, it says nothing about whether the call worked.
 
 Not retried: ``BadRequest`` (a subclass of ``NetworkError``, but the request itself is wrong),
 ``Forbidden`` (the person blocked the bot) and everything else. getUpdates never comes here:
@@ -21,7 +23,7 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram.error import BadRequest, NetworkError
+from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter
 
 log = logging.getLogger(__name__)
@@ -59,7 +61,9 @@ class RetryingRateLimiter(AIORateLimiter):
                 return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
             except BadRequest:
                 raise
-            except NetworkError as exc:
+            except TelegramError as exc:
+                if not isinstance(exc, NetworkError) and not unreadable_answer(exc):
+                    raise
                 if attempt == attempts:
                     log.warning("%s failed %d times (%s); giving up", endpoint, attempt, type(exc).__name__)
                     raise
@@ -67,3 +71,8 @@ class RetryingRateLimiter(AIORateLimiter):
                 await asyncio.sleep(delay)
                 delay = min(self.max_delay, delay * 2)
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+def unreadable_answer(exc: TelegramError) -> bool:
+    """PTB's error for an answer it could not parse as JSON (its text is fixed, not the answer)."""
+    return type(exc) is TelegramError and exc.message == "Invalid server response"

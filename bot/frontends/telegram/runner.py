@@ -39,7 +39,8 @@ from bot.conversations import Conversations
 from bot.engine.features import Feature
 from bot.features import build_features
 from bot.frontends.telegram.commands import command_menu
-from bot.frontends.telegram.errors import STARTUP_FILTER, ErrorHandler
+from bot.frontends.telegram.errors import PAYLOAD_LOGGER, STARTUP_FILTER, UNREADABLE_FILTER, ErrorHandler
+from bot.frontends.telegram.flood import FloodGuard
 from bot.frontends.telegram.groups import GroupHandlers
 from bot.frontends.telegram.handlers import PrivateChatHandlers
 from bot.frontends.telegram.ordering import PerChatOrder
@@ -70,6 +71,7 @@ class Runtime:
     clock: Clock
     conversations: Conversations
     sender: Sender
+    flood: FloodGuard = field(default_factory=FloodGuard)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     started: bool = False
 
@@ -87,19 +89,28 @@ def build_application(
     features: list[Feature] | None = None,
     background: Sequence[BackgroundTask] = (),
     rate_limiter: RetryingRateLimiter | None = None,
+    flood: FloodGuard | None = None,
+    read_timeout: float | None = None,
 ) -> Application:
-    """The whole Telegram bot, ready for ``serve`` (or a test's own start/stop)."""
+    """The whole Telegram bot, ready for ``serve`` (or a test's own start/stop).
+
+    ``read_timeout``: seconds to wait for Telegram's answer to a call (PTB's default, 5 s, when
+    None); getUpdates' long poll has its own. Tests shorten it to see timeouts quickly."""
     if not settings.token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     for name in QUIET:  # the token is in every request URL: never let httpx/PTB debug print it
         logging.getLogger(name).setLevel(max(logging.getLogger(name).level, logging.WARNING))
+    logging.getLogger(PAYLOAD_LOGGER).addFilter(UNREADABLE_FILTER)  # PTB would log a bad answer whole
     clock = clock or SystemClock()
     if features is None:
         features = build_features(core, store, clock)
     conversations = build_conversations(core, store, clock, features)
     lifecycle = _Lifecycle(background)
+    builder = ApplicationBuilder()
+    if read_timeout is not None:
+        builder = builder.read_timeout(read_timeout)
     application = (
-        ApplicationBuilder()
+        builder
         .token(settings.token)
         .base_url(f"{settings.api_url}/bot")
         .base_file_url(f"{settings.api_url}/file/bot")
@@ -112,7 +123,7 @@ def build_application(
         .build()
     )
     sender = Sender(application.bot, settings.reply_pause)
-    runtime = Runtime(settings, core, store, clock, conversations, sender)
+    runtime = Runtime(settings, core, store, clock, conversations, sender, flood or FloodGuard())
     application.bot_data[RUNTIME_KEY] = runtime
     register_handlers(application, runtime)
     return application
@@ -133,7 +144,7 @@ def register_handlers(application: Application, runtime: Runtime) -> None:
 
     ``filters.UpdateType.MESSAGE`` keeps edited messages out (they are not answered).
     """
-    private = PrivateChatHandlers(runtime.conversations, runtime.sender)
+    private = PrivateChatHandlers(runtime.conversations, runtime.sender, runtime.flood)
     groups = GroupHandlers(runtime.conversations, runtime.sender)
     new_message = filters.UpdateType.MESSAGE
     in_private = filters.ChatType.PRIVATE
