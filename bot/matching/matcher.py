@@ -20,6 +20,7 @@ term with rapidfuzz, which absorbs most typos.
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,6 +37,8 @@ WINDOW = 12
 
 OUT_OF_SCOPE = "none"
 """The pseudo-topic of content/out_of_scope.yaml: winning it means "not sure", never a flow."""
+
+_CLAUSE_BREAK = re.compile(r"\s+(?:and|but|so|because|though)\s+")
 
 FOLLOW_UP_WORDS = 9
 """Messages with at most this many content words may be read as follow-ups to the last topic."""
@@ -153,9 +156,14 @@ class Matcher:
         return term
 
     def _sentences(self, text: str) -> list[list[str]]:
-        """The message's terms, sentence by sentence, typos corrected and concepts applied."""
-        sentences = [terms(s.split()) for s in self._normaliser.sentences(text)]
-        return [[self._concepts.get(t, t) for t in map(self._correct, s)] for s in sentences if s]
+        """The message's terms, clause by clause, typos corrected and concepts applied.
+
+        Sentences are also cut at "and", "but", "so", "because": in "i lost my baby at 10 weeks
+        and i feel so empty" the second clause is the point, and deserves a window of its own.
+        """
+        clauses = [c for s in self._normaliser.sentences(text) for c in _CLAUSE_BREAK.split(s)]
+        found = [terms(c.split()) for c in clauses]
+        return [[self._concepts.get(t, t) for t in map(self._correct, c)] for c in found if c]
 
     @staticmethod
     def _windows(sentences: list[list[str]]) -> list[list[str]]:
@@ -245,7 +253,8 @@ class Matcher:
         similarity = self._similarities(windows, context_topic)
         bonus = {t: self.weights.context_log_odds for t in family}
         ranked = self._ranked(self._bayes.posteriors([t for s in sentences for t in s], bonus), similarity)
-        if ranked and ranked[0] == OUT_OF_SCOPE and len(windows) > 1:
+        weak = ranked and (ranked[0] == OUT_OF_SCOPE or similarity.get(ranked[0], 0.0) < self.threshold)
+        if weak and len(windows) > 1:
             ranked = self._best_window(windows, similarity) or ranked
         candidates = tuple((t, round(similarity[t], 1)) for t in ranked if t != OUT_OF_SCOPE)[:3]
         if not ranked:
