@@ -75,7 +75,6 @@ def crisis_messages(engine: "Engine", turn: Turn, language: str | None = None) -
     country = country_for(engine.content, turn.state.country)
     if country is None:
         messages.append(OutMessage(engine.text("crisis_no_country", turn).strip(), engine.country_buttons()))
-        turn.state.pending, turn.state.pending_data = "country", {}  # a typed country works too
     else:
         messages.append(OutMessage(_crisis_block(engine, turn, country)))
     messages.append(OutMessage(engine.text("crisis_outro", turn).strip(), _safety_buttons(engine)))
@@ -90,7 +89,6 @@ def medical_messages(engine: "Engine", turn: Turn) -> list[OutMessage]:
     if country is None:
         advice = engine.text("medical_no_country", turn).strip()
         messages.append(OutMessage(f"{intro}\n\n{advice}", engine.country_buttons()))
-        turn.state.pending, turn.state.pending_data = "country", {}
     else:
         parts = [intro, ""]
         if country.emergency:  # "Anywhere else" has no number of its own: its advice says what to do
@@ -121,7 +119,6 @@ def help_reply(engine: "Engine", turn: Turn, with_commands: bool) -> Reply:
     if country is None:
         advice = engine.text("crisis_no_country", turn).strip()
         messages = [OutMessage(f"{engine.text('crisis_help_intro', turn)}\n\n{advice}", engine.country_buttons())]
-        turn.state.pending, turn.state.pending_data = "country", {}
     else:
         messages = engine.support_messages(turn, crisis_only=False)
     if with_commands:
