@@ -20,6 +20,7 @@ from telegram.ext import ContextTypes
 from bot import PROJECT_ROOT
 from bot.conversations import Conversations
 from bot.engine.types import OutMessage
+from bot.frontends.telegram.retrying import unreadable_answer
 from bot.frontends.telegram.sending import Sender
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ class ErrorHandler:
         if isinstance(exc, InvalidToken):
             log.error("Telegram refused the token (%s)", name)
             return
-        if update is None and isinstance(exc, NetworkError):
+        if update is None and (isinstance(exc, NetworkError) or unreadable_answer(exc)):
             log.warning("network trouble while polling (%s); PTB keeps retrying", name)
             return
         log.error("%s at %s, handling %s", name, where(exc), what_update(update))
