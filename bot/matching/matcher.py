@@ -91,6 +91,7 @@ class Matcher:
         concepts: dict[str, str] | None = None,
     ) -> None:
         self.threshold = threshold
+        self.window_bar = threshold + 18.0
         self.weights = weights or Weights()
         self._normaliser = normaliser
         self._families = families or {}
@@ -255,7 +256,9 @@ class Matcher:
         ranked = self._ranked(self._bayes.posteriors([t for s in sentences for t in s], bonus), similarity)
         weak = ranked and (ranked[0] == OUT_OF_SCOPE or similarity.get(ranked[0], 0.0) < self.threshold)
         if weak and len(windows) > 1:
-            ranked = self._best_window(windows, similarity) or ranked
+            # The best of many windows needs a higher bar than one whole message.
+            parts = [t for t in self._best_window(windows, similarity) if similarity[t] >= self.window_bar]
+            ranked = parts or ranked
         candidates = tuple((t, round(similarity[t], 1)) for t in ranked if t != OUT_OF_SCOPE)[:3]
         if not ranked:
             return Match(None, 0.0, candidates)

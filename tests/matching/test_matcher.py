@@ -53,8 +53,10 @@ def test_typos(matcher: Matcher, text: str, topic: str) -> None:
     assert matcher.match(text).topic == topic
 
 
+# No eating in the story: the small content's loss_fault has "was it something i ate", so a clause
+# about food is, fairly, a loss_fault clue once clauses are judged on their own.
 STORY = ("We went on holiday last summer and the weather was lovely and the kids played on the beach "
-         "all day and we ate ice cream and my sister came along with her dog.")
+         "all day and we built sandcastles and my sister came along with her dog.")
 
 
 def test_long_message_judged_by_its_best_sentence(matcher: Matcher) -> None:
