@@ -264,9 +264,19 @@ class Engine:
                  for c in self.content.countries.values() for alias in (*c.aliases, c.name)}
         if wanted in names:
             return names[wanted]
-        if len(wanted) < 3:
-            return None  # "no", "a", "i": WRatio would read them as part of "northern ireland"
-        found = process.extractOne(wanted, [n for n in names if n], scorer=fuzz.WRatio, score_cutoff=88)
+        # A name said in passing: "i'm in the uk", "we live in new zealand" (whole words only,
+        # longest first, so "northern ireland" beats "ireland"). Short aliases ("us", "can", "oz")
+        # count only on their own: "tell us" is not the United States, "i can not" not Canada.
+        padded = f" {wanted} "
+        for name in sorted((n for n in names if n), key=len, reverse=True):
+            said = [f" {name} "] if len(name) >= 4 else [
+                f" {lead} {name} " for lead in ("in", "in the", "from", "from the", "the")]
+            if any(form in padded for form in said):
+                return names[name]
+        if len(wanted) < 4:
+            return None  # "no", "a", "can": too short to guess a misspelling from
+        # A misspelt name on its own ("austrailia", "new zeland"): the whole text must be close.
+        found = process.extractOne(wanted, [n for n in names if n], scorer=fuzz.ratio, score_cutoff=80)
         return names[found[0]] if found else None
 
     def _set_country(self, turn: Turn, code: str) -> Reply:

@@ -74,23 +74,30 @@ class Normaliser:
         return self._cached(text[:MAX_INPUT_CHARS])
 
     def _normalise_uncached(self, text: str) -> str:
-        folded = _REPEATS.sub(r"\1\1", _fold(text))
         out: list[str] = []
-        for token in _TOKEN.findall(folded):
+        for token in _TOKEN.findall(_fold(text)):
             token = token.rstrip("'")
+            stretched = bool(_REPEATS.search(token))
+            if stretched:  # "sooooo", "heeelp": two letters first, then the lexicon's single form
+                token = _REPEATS.sub(r"\1\1", token)
             replacement = self._lexicon.replacements.get(token)
             if replacement is None and "'" in token:
                 replacement = self._lexicon.replacements.get(token.replace("'", ""))
             if replacement is None:
-                replacement = self._repeated_letter_variant(token)
+                replacement = self._repeated_letter_variant(token, stretched)
             out.extend(re.findall(r"[^\W_]+", replacement))
         return " ".join(out)
 
-    def _repeated_letter_variant(self, token: str) -> str:
-        """"sooo" was folded to "soo"; prefer the lexicon's or the single-letter form when known."""
+    def _repeated_letter_variant(self, token: str, stretched: bool) -> str:
+        """A doubled word ("soo", "heelp"): the lexicon's single-letter form when known ("so").
+
+        Only a stretched word takes any lexicon form; a plain double letter takes only identity
+        entries, so "heelp" is "help" but "loo" never becomes "lo" (little one).
+        """
         single = re.sub(r"([^\W\d_])\1", r"\1", token)
-        if single != token and single in self._lexicon.replacements:
-            return self._lexicon.replacements[single]
+        replacement = self._lexicon.replacements.get(single) if single != token else None
+        if replacement is not None and (stretched or replacement == single):
+            return replacement
         return token
 
     def sentences(self, text: str) -> list[str]:
