@@ -33,7 +33,7 @@ class PrivateChatHandlers:
                  flood: FloodGuard | None = None) -> None:
         self.conversations = conversations
         self.sender = sender
-        self.flood = flood or FloodGuard()
+        self.flood = flood if flood is not None else FloodGuard()
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Passes a text or a command to the engine as the person wrote it, and sends the reply."""

@@ -6,7 +6,8 @@ whole turn, reading and replying, so one slow chat never holds up another and no
 answered out of order. (``Conversations`` also locks per chat, but only around the engine.)
 
 A chat that floods (more than ``max_per_chat`` updates waiting) has the excess dropped and
-logged, so it cannot take every processing slot from everyone else.
+logged (once per burst), so it cannot take every processing slot from everyone else. What gets
+through is then paced by ``flood.FloodGuard`` in the handlers.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class PerChatOrder(BaseUpdateProcessor):
         self.max_per_chat = max_per_chat
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
+        self._dropping: set[int] = set()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = chat_key(update)
@@ -47,7 +49,9 @@ class PerChatOrder(BaseUpdateProcessor):
             await coroutine
             return
         if self._waiting.get(key, 0) >= self.max_per_chat:
-            log.warning("a chat sent more than %d updates at once; dropped one", self.max_per_chat)
+            if key not in self._dropping:
+                self._dropping.add(key)
+                log.warning("a chat sent more than %d updates at once; dropping the excess", self.max_per_chat)
             close = getattr(coroutine, "close", None)
             if close:
                 close()
@@ -62,6 +66,11 @@ class PerChatOrder(BaseUpdateProcessor):
             if not self._waiting[key]:
                 del self._waiting[key]
                 del self._locks[key]
+                self._dropping.discard(key)
+
+    def waiting(self, chat_id: int) -> int:
+        """Updates of this chat being handled or waiting their turn."""
+        return self._waiting.get(chat_id, 0)
 
     async def initialize(self) -> None:
         """Nothing to set up."""

@@ -123,7 +123,8 @@ def build_application(
         .build()
     )
     sender = Sender(application.bot, settings.reply_pause)
-    runtime = Runtime(settings, core, store, clock, conversations, sender, flood or FloodGuard())
+    runtime = Runtime(settings, core, store, clock, conversations, sender,
+                      flood if flood is not None else FloodGuard())
     application.bot_data[RUNTIME_KEY] = runtime
     register_handlers(application, runtime)
     return application
