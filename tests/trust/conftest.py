@@ -20,7 +20,7 @@ from bot.frontends.telegram.retrying import RetryingRateLimiter
 from bot.store import Store
 from tests.feather_testkit import real_core
 from tests.support.fake_bot_api import FakeBotApi
-from tests.test_telegram_bot import RunningBot
+from tests.test_telegram_bot import RunningBot, wait_for_port
 
 
 @pytest.fixture(scope="session")
@@ -96,7 +96,11 @@ class TrustBot(RunningBot):
         self.thread.start()
         assert self._up.wait(10), "the bot did not start"
         assert self.failure is None, f"the bot failed to start: {self.failure!r}"
-        self.api.wait_for_calls("getUpdates", started=True)
+        if self.settings.webhook_url:
+            self.api.wait_for_calls("setWebhook")
+            wait_for_port(self.settings.webhook_port)
+        else:
+            self.api.wait_for_calls("getUpdates", started=True)
         return self
 
 

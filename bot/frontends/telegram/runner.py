@@ -39,7 +39,7 @@ from bot.conversations import Conversations
 from bot.engine.features import Feature
 from bot.features import build_features
 from bot.frontends.telegram.commands import command_menu
-from bot.frontends.telegram.errors import PAYLOAD_LOGGER, STARTUP_FILTER, UNREADABLE_FILTER, ErrorHandler
+from bot.frontends.telegram.errors import PAYLOAD_FILTER, PAYLOAD_LOGGERS, STARTUP_FILTER, ErrorHandler
 from bot.frontends.telegram.flood import FloodGuard
 from bot.frontends.telegram.groups import GroupHandlers
 from bot.frontends.telegram.handlers import PrivateChatHandlers
@@ -100,7 +100,8 @@ def build_application(
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     for name in QUIET:  # the token is in every request URL: never let httpx/PTB debug print it
         logging.getLogger(name).setLevel(max(logging.getLogger(name).level, logging.WARNING))
-    logging.getLogger(PAYLOAD_LOGGER).addFilter(UNREADABLE_FILTER)  # PTB would log a bad answer whole
+    for name in PAYLOAD_LOGGERS:  # PTB would log an unreadable answer or update whole, text and names
+        logging.getLogger(name).addFilter(PAYLOAD_FILTER)
     clock = clock or SystemClock()
     if features is None:
         features = build_features(core, store, clock)
