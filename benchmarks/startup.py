@@ -1,0 +1,58 @@
+"""Where Feather's start-up time goes: its imports and each step of ``build_core``.
+
+Measured inside the real bot processes of the end-to-end benchmark (benchmarks/bots.py), each a
+fresh interpreter, so nothing is warm: not the imports, not the ``re`` module's cache of compiled
+patterns. The steps are timed by wrapping the names ``bot.app.build_core`` calls (the code that
+runs is the shipped code, and the wrappers cost microseconds); the figures are written to the
+JSON file named by ``FEATHER_BENCH_TIMINGS`` as soon as ``build_core`` returns.
+
+The time to the first poll and memory are measured from outside, by benchmarks/e2e.py.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+STEPS = {
+    "load_content": "load and parse the YAML (dialogs/, content/)",
+    "Matcher": "build the matcher (index, naive Bayes)",
+    "load_safety": "read content/safety.yaml, compile and file its patterns",
+    "SafetyDetector": "the safety detector",
+    "Engine": "the engine",
+    "check_content": "content checks (links, near-duplicate examples, ...)",
+    "cities_problems": "check content/cities.yaml",
+}
+
+
+def instrument(app: ModuleType, out: Path, extra: dict[str, float]) -> Callable[..., Any]:
+    """Time each step of ``app.build_core`` (and the whole); write them to ``out`` when it returns.
+    Returns the timed ``build_core`` for modules that imported the name (``bot.cli``)."""
+    spent: dict[str, float] = dict(extra)
+
+    def timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            begun = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.perf_counter() - begun
+        return wrapper
+
+    for name in STEPS:
+        setattr(app, name, timed(f"step_{name}", getattr(app, name)))
+    build_core = app.build_core
+
+    def build_core_timed(*args: Any, **kwargs: Any) -> Any:
+        begun = time.perf_counter()
+        core = build_core(*args, **kwargs)
+        spent["build_core"] = time.perf_counter() - begun
+        out.write_text(json.dumps(spent))
+        return core
+
+    app.build_core = build_core_timed
+    return build_core_timed
