@@ -18,6 +18,7 @@ from bot.engine.features import Feature
 from bot.matching import Matcher
 from bot.safety import SafetyDetector
 from bot.safety.config import load_safety
+from bot.safety.learned import build_learned
 from bot.store import Store
 from bot.text import Lexicon, Normaliser
 
@@ -46,7 +47,10 @@ def build_core(root: Path, today: date | None = None, strict: bool = True) -> Co
                       concepts=content.lexicon_sections.get("concepts"))
     safety_config, safety_problems = load_safety(root / "content" / "safety.yaml", normaliser,
                                                  today=today or date.today())
-    safety = SafetyDetector(normaliser, safety_config)
+    learned, learned_problems = build_learned(root / "content" / "safety_examples.yaml", normaliser,
+                                              today=today or date.today())
+    safety_problems += learned_problems
+    safety = SafetyDetector(normaliser, safety_config, learned)
     engine = Engine(content, normaliser, matcher, safety)
     problems = loaded.problems + safety_problems + check_content(loaded, matcher, normaliser)
     problems += cities_problems(root)  # content/cities.yaml, read by bot/daily

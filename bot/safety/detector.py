@@ -36,6 +36,10 @@ first letters a match can start with (:mod:`bot.safety.dispatch`), so a message 
 pass: one look-up and at most one short match per word; near-miss guards are checked only around
 a hit. Messages longer than the normaliser's limit are read in overlapping windows, so a crisis
 phrase anywhere in a very long message is still found, in time linear in its length.
+
+After the patterns, a learned second reader (:mod:`bot.safety.learned`, trained at start-up on
+``content/safety_examples.yaml``) catches oblique crisis messages no pattern names. It can only
+raise the level: nothing -> check-in, and -> crisis only when very sure and no guard spoke.
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ from typing import Literal
 
 from bot.safety.config import LEVELS, SafetyConfig, load_safety
 from bot.safety.dispatch import Entry, tag_of
+from bot.safety.learned import LearnedSafety
 from bot.text.normalise import MAX_INPUT_CHARS, Normaliser
 
 SafetyLevel = Literal["crisis", "medical", "checkin"]
@@ -92,9 +97,12 @@ def _word_starts(norm: str) -> list[int]:
 class SafetyDetector:
     """Classifies one message; cheap, thread-safe, built once from ``content/safety.yaml``."""
 
-    def __init__(self, normaliser: Normaliser, config: SafetyConfig | None = None) -> None:
+    def __init__(self, normaliser: Normaliser, config: SafetyConfig | None = None,
+                 learned: LearnedSafety | None = None) -> None:
         self._normaliser = normaliser
         self.config = config or _default_config(normaliser)
+        self.learned = learned
+        """The learned second reader (:mod:`bot.safety.learned`); None: patterns only."""
 
     @classmethod
     def from_file(cls, path: Path, normaliser: Normaliser) -> "SafetyDetector":
@@ -103,21 +111,41 @@ class SafetyDetector:
 
     # ------------------------------------------------------------------ public
     def assess(self, text: str) -> SafetyResult:
-        """The most serious level found anywhere in ``text`` (crisis, then medical, then checkin)."""
+        """The most serious level found anywhere in ``text`` (crisis, then medical, then checkin).
+
+        The patterns go first. When they find no crisis, the learned layer (if any) may raise
+        the answer, never lower it: to the crisis reply when very sure (a crisis outranks an
+        urgent-medical reply, as with the patterns), or from nothing to the check-in. Where a
+        guard spoke (a near-miss or a denial the patterns' authors decided on) it may at most
+        ask the check-in question."""
         found: dict[str, str] = {}  # level -> language of its first unguarded hit
         downgraded: str | None = None  # a crisis hit that a checkin guard turned into a check-in
-        for norm in self._windows(text):
-            crisis, more, down = self._scan(norm, found)
+        guarded = False  # any hit that a guard stopped or downgraded
+        windows = self._windows(text)
+        for norm in windows:
+            crisis, more, down, stopped = self._scan(norm, found)
             if crisis is not None:
                 return SafetyResult("crisis", self._language(crisis, norm))
             for level, language in more.items():
                 found.setdefault(level, self._language(language, norm))
             downgraded = downgraded or down
+            guarded = guarded or stopped
+        learned = self._learned_level(windows)
+        if learned == "crisis" and not guarded and not downgraded:
+            return SafetyResult("crisis", "en")
         if "medical" in found:
             return SafetyResult("medical", found["medical"])
         if "checkin" in found or downgraded:
             return SafetyResult("checkin", found.get("checkin") or downgraded)
+        if learned is not None:
+            return SafetyResult("checkin", "en")
         return SafetyResult()
+
+    def _learned_level(self, windows: list[str]) -> str | None:
+        if self.learned is None:
+            return None
+        levels = [self.learned.level(norm) for norm in windows]
+        return "crisis" if "crisis" in levels else ("checkin" if "checkin" in levels else None)
 
     def explain(self, text: str) -> list[Hit]:
         """Every pattern that fires in ``text`` and the guard (if any) that stops it. Slow: for
@@ -141,14 +169,16 @@ class SafetyDetector:
         return [self._normaliser.normalise(text[start:start + MAX_INPUT_CHARS])
                 for start in range(0, len(text) - WINDOW_OVERLAP, step)]
 
-    def _scan(self, norm: str, found: dict[str, str]) -> tuple[str | None, dict[str, str], str | None]:
+    def _scan(self, norm: str, found: dict[str, str]) -> tuple[str | None, dict[str, str], str | None, bool]:
         """One pass over the words of ``norm``: (language of the first unguarded crisis hit,
-        {level: language} of other unguarded hits, language of a downgraded crisis hit)."""
+        {level: language} of other unguarded hits, language of a downgraded crisis hit,
+        whether any guard stopped a hit)."""
         dispatch = self.config.dispatch
         more: dict[str, str] = {}
         downgraded: str | None = None
+        stopped = False
         if dispatch is None or not norm:
-            return None, more, None
+            return None, more, None, False
         starts = _word_starts(norm)
         last = len(starts) - 1
         memo: dict[tuple[str, int], list[tuple[str, int]]] = {}
@@ -163,12 +193,14 @@ class SafetyDetector:
             for level, language, action in self._judge(entry, norm, starts, k, match, memo):
                 if action is None:
                     if level == "crisis":
-                        return language, more, downgraded
+                        return language, more, downgraded, stopped
                     if level not in found:
                         more.setdefault(level, language)
                 elif action == "checkin":
                     downgraded = downgraded or language
-        return None, more, downgraded
+                else:
+                    stopped = True
+        return None, more, downgraded, stopped
 
     def _judge(self, entry: Entry, norm: str, starts: list[int], k: int, match: re.Match[str],
                memo: dict[tuple[str, int], list[tuple[str, int]]]) -> list[tuple[str, str, str | None]]:
