@@ -1,0 +1,150 @@
+"""The learned safety layer (bot/safety/learned.py): it only raises the patterns' level, keeps
+false check-ins rare, trains fast and deterministically, and its example file is checked with
+file and line. Run with ``-s`` to see the measured numbers.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import yaml
+
+from bot import PROJECT_ROOT
+from bot.safety import SafetyDetector
+from bot.safety.learned import CHECKIN_FALSE_RATE, LearnedSafety, build_learned, load_examples
+from tests.feather_testkit import TODAY, line_of, real_core
+
+DATA = PROJECT_ROOT / "tests" / "data"
+EXAMPLES = PROJECT_ROOT / "content" / "safety_examples.yaml"
+
+
+def detector() -> SafetyDetector:
+    return real_core().safety
+
+
+def patterns_only() -> SafetyDetector:
+    return SafetyDetector(real_core().normaliser, detector().config)
+
+
+def learned() -> LearnedSafety:
+    layer = detector().learned
+    assert layer is not None
+    return layer
+
+
+def _texts(name: str, key: str | None = None) -> list[str]:
+    data = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+    return [item["text"] for item in data] if key is None else data[key]
+
+
+def test_the_example_file_loads_cleanly_and_is_big_enough() -> None:
+    examples, problems = load_examples(EXAMPLES, real_core().normaliser, today=TODAY)
+    assert problems == []
+    assert examples is not None
+    assert len(examples.crisis) >= 250 and len(examples.calm) >= 400
+
+
+def test_cross_validation_on_its_own_examples() -> None:
+    layer = learned()
+    cv = layer.cross_validation
+    print(f"\nlearned layer, 5-fold cross-validation on content/safety_examples.yaml: {cv.summary()}; "
+          f"check-in bar {layer.checkin_bar:.2f}, crisis bar {layer.crisis_bar:.2f}; "
+          f"trained in {layer.train_seconds * 1e3:.0f} ms")
+    assert cv.calm_checkin <= CHECKIN_FALSE_RATE * cv.calm_total
+    assert cv.calm_crisis == 0
+    assert cv.crisis_checkin >= 0.25 * cv.crisis_total  # it must be worth having
+
+
+def test_training_is_fast_and_deterministic() -> None:
+    normaliser = real_core().normaliser
+    start = time.perf_counter()
+    again, _ = build_learned(EXAMPLES, normaliser)
+    elapsed = time.perf_counter() - start
+    print(f"\nlearned layer start-up (read, normalise, cross-validate, train): {elapsed * 1e3:.0f} ms")
+    assert again is not None and elapsed < 0.3
+    assert (again.checkin_bar, again.crisis_bar) == (learned().checkin_bar, learned().crisis_bar)
+
+
+def test_it_never_lowers_a_pattern_hit() -> None:
+    sets = yaml.safe_load((DATA / "safety_messages.yaml").read_text(encoding="utf-8"))
+    extra = yaml.safe_load((DATA / "safety_extra.yaml").read_text(encoding="utf-8"))
+    order = {None: 0, "checkin": 1, "medical": 2, "crisis": 3}
+    texts = [t for group in (*sets.values(), *extra.values()) for t in group]
+    lowered = [(text, before, after) for text in texts
+               if order[after := detector().assess(text).level] < order[before := patterns_only().assess(text).level]]
+    assert lowered == []
+
+
+def test_ordinary_messages_rarely_get_a_check_in() -> None:
+    texts = _texts("labelled_messages.yaml")
+    before = sum(patterns_only().assess(t).level == "checkin" for t in texts)
+    after = [t for t in texts if detector().assess(t).level == "checkin"]
+    alarms = [t for t in texts if detector().assess(t).level in ("crisis", "medical")]
+    print(f"\nlabelled ordinary messages: check-ins {len(after)}/{len(texts)} = {len(after) / len(texts):.1%} "
+          f"(patterns alone: {before}); crisis or medical: {len(alarms)}")
+    for text in after:
+        print(f"  check-in: {text[:90]}")
+    assert not alarms and len(after) <= 0.03 * len(texts)
+
+
+def test_calm_near_misses_check_in_counts() -> None:
+    for file in ("safety_messages.yaml", "safety_extra.yaml"):
+        texts = _texts(file, "calm")
+        before = sum(patterns_only().assess(t).level == "checkin" for t in texts)
+        after = sum(detector().assess(t).level == "checkin" for t in texts)
+        alarms = sum(detector().assess(t).level in ("crisis", "medical") for t in texts)
+        print(f"\ncalm near-misses ({file}): check-ins {after}/{len(texts)} (patterns alone: {before}); "
+              f"alarms {alarms}")
+        assert alarms <= 0.10 * len(texts)
+
+
+def test_decisions_still_hold() -> None:
+    safety = detector()
+    assert safety.assess("i'm not suicidal, just so sad").level == "checkin"
+    assert safety.assess("my baby died").level is None
+    assert safety.assess("i want to be with my baby").level == "crisis"
+    assert safety.assess("research on suicide rates after stillbirth").level in (None, "checkin")
+
+
+def test_speed_with_the_layer() -> None:
+    texts = _texts("labelled_messages.yaml")
+    safety = detector()
+    for text in texts:
+        safety.assess(text)
+    best = min(_timed(lambda: [safety.assess(t) for t in texts]) for _ in range(5)) / len(texts)
+    layer = min(_timed(lambda: [learned().level(real_core().normaliser.normalise(t)) for t in texts])
+                for _ in range(5)) / len(texts)
+    print(f"\nassess with the learned layer: {best * 1e3:.3f} ms per message; the layer alone {layer * 1e3:.3f} ms")
+    assert best < 0.0002
+
+
+def _timed(work) -> float:  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    work()
+    return time.perf_counter() - start
+
+
+def test_problems_in_the_example_file_name_file_and_line(tmp_path: Path) -> None:
+    crisis = "".join(f"  - 'crisis example {i}'\n" for i in range(60))
+    calm = "".join(f"  - 'calm example {i}'\n" for i in range(60))
+    body = ("last_reviewed: 2026-11-25\ncrisis:\n" + crisis + "  - 'same words here'\n  - ''\n"
+            "calm:\n" + calm + "  - 'Same words, here!'\n  - 'calm example 3'\nextra: 1\n")
+    path = tmp_path / "safety_examples.yaml"
+    path.write_text(body, encoding="utf-8")
+    examples, problems = load_examples(path, real_core().normaliser, today=TODAY)
+    found = {(p.where.line, p.severity): p.message for p in problems}
+    assert "under crisis" in found[(line_of(body, "Same words, here!"), "error")]
+    assert "non-empty" in found[(line_of(body, "  - ''"), "error")]
+    assert "duplicate" in found[(line_of(body, "calm example 3'", 2), "warning")]
+    assert "unknown key 'extra'" in found[(line_of(body, "extra: 1"), "error")]
+    assert examples is not None  # still usable: the layer runs on what is sound
+
+
+def test_a_missing_or_thin_example_file_turns_the_layer_off(tmp_path: Path) -> None:
+    layer, problems = build_learned(tmp_path / "nope.yaml", real_core().normaliser)
+    assert layer is None and [p.severity for p in problems] == ["error"]
+    path = tmp_path / "thin.yaml"
+    path.write_text("last_reviewed: 2026-11-25\ncrisis:\n  - 'i want to die'\ncalm:\n  - 'hello'\n")
+    layer, problems = build_learned(path, real_core().normaliser)
+    assert layer is None and any("stays off" in p.message for p in problems)
