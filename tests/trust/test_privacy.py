@@ -15,8 +15,6 @@ import stat
 from datetime import datetime, time, timezone
 from pathlib import Path
 
-import pytest
-
 from bot.app import build_conversations
 from bot.clock import FixedClock
 from bot.conversations import render_my_data
@@ -59,7 +57,7 @@ def schema(store: Store) -> dict[str, set[str]]:
     return {t: {c[1] for c in store.query(f"PRAGMA table_info({t})")} for t in tables}
 
 
-def test_what_is_kept_per_person_is_exactly_the_promised_list(tmp_path: Path) -> None:
+def test_what_is_kept_per_person_is_exactly_the_promised_list(tmp_path: Path, core) -> None:
     store = Store(tmp_path / "f.sqlite3")
     kept = {(table, column) for table, columns in schema(store).items() if "chat_id" in columns
             for column in columns}
@@ -68,17 +66,11 @@ def test_what_is_kept_per_person_is_exactly_the_promised_list(tmp_path: Path) ->
     assert kept == promised, f"kept but not promised: {kept - promised}; promised but gone: {promised - kept}"
     others = {t: c for t, c in schema(store).items() if "chat_id" not in c}
     assert others == NOT_PER_PERSON
-    privacy = store_privacy_text()
+    privacy = core.content.text("privacy")  # and /privacy says so
     for words in ("chat number", "country", "time zone", "daily reflection settings", "dates you chose",
                   "Where we are in a conversation", "When these were last changed", "never keep the words",
                   "never your name"):
         assert words in privacy, words
-
-
-def store_privacy_text() -> str:
-    from tests.feather_testkit import real_core
-
-    return real_core().content.text("privacy")
 
 
 # ----------------------------------------------------------------------------- /mydata
