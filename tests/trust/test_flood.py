@@ -146,3 +146,27 @@ def test_a_flood_over_telegram_is_told_once_a_crisis_still_answered_and_others_n
         assert back.plain_text == shown(core, "about")
     assert during < alone + 2.0, (alone, during)
     print(f"\nBen's reply: {alone * 1000:.0f} ms alone, {during * 1000:.0f} ms during Anna's flood of 50")
+
+
+def test_a_flood_of_presses_costs_telegram_no_calls_and_a_group_gets_no_more_than_allowed(
+        api: FaultyBotApi, tmp_path: Path, core) -> None:
+    clock = FakeTime()
+    with TrustBot(api, make_settings(api, tmp_path), core, flood=FloodGuard(monotonic=clock)) as bot:
+        order = bot.application.update_processor
+        [welcome] = says(api, ANNA, "/start")  # one token used
+        api.mark()
+        for _ in range(30):
+            api.press_button(ANNA, welcome.message_id, "m", strict=False)
+        api.wait_for_messages(ANNA, CAPACITY)
+        assert eventually(lambda: order.waiting(ANNA) == 0)
+        texts = [m.plain_text for m in api.sent_messages(ANNA, since_mark=True)]
+        assert len(texts) == CAPACITY and texts[-1] == shown(core, "slow_down")  # 19 menus, then told
+        assert len(api.calls("answerCallbackQuery", since_mark=True)) == CAPACITY - 1  # set aside: no call
+
+        group = -BEN
+        api.mark()
+        for _ in range(CAPACITY + 10):
+            api.send_command(BEN, "start", chat_type="group", mention_bot=True)
+        api.wait_for_messages(group, CAPACITY)
+        assert eventually(lambda: order.waiting(group) == 0)
+        assert len(api.sent_messages(group, since_mark=True)) == CAPACITY  # and no slow_down in a group

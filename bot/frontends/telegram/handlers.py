@@ -52,13 +52,13 @@ class PrivateChatHandlers:
         query, chat = update.callback_query, update.effective_chat
         if query is None:
             return
+        if chat is not None and not await self._let_through(chat.id):
+            return  # a flood of presses costs no calls to Telegram, not even the spinner's
         try:
             await query.answer()
         except BadRequest:
             pass  # too old to answer: the press still deserves its reply
         if chat is None or chat.type != chat.PRIVATE or not isinstance(query.data, str):
-            return
-        if not await self._let_through(chat.id):
             return
         replies = await asyncio.to_thread(self.conversations.handle_button, chat.id, query.data)
         await self.sender.send(chat.id, replies)

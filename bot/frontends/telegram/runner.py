@@ -147,7 +147,7 @@ def register_handlers(application: Application, runtime: Runtime) -> None:
     ``filters.UpdateType.MESSAGE`` keeps edited messages out (they are not answered).
     """
     private = PrivateChatHandlers(runtime.conversations, runtime.sender, runtime.flood)
-    groups = GroupHandlers(runtime.conversations, runtime.sender)
+    groups = GroupHandlers(runtime.conversations, runtime.sender, runtime.flood)
     new_message = filters.UpdateType.MESSAGE
     in_private = filters.ChatType.PRIVATE
     application.add_handlers([
