@@ -94,6 +94,17 @@ def test_safety_gets_one_pass_per_episode_and_bounded_checks() -> None:
     assert not guard.may_check(BEN)  # never seen: nothing to check, it is let through anyway
 
 
+def test_a_crisis_that_was_to_carry_the_warning_goes_through_and_the_next_one_warns() -> None:
+    clock = FakeTime()
+    guard = FloodGuard(monotonic=clock)
+    [guard.check(ANNA) for _ in range(CAPACITY)]
+    assert guard.check(ANNA) == "warn"  # the handler finds it urgent: lets it through, and
+    guard.safety_pass(ANNA)
+    guard.warn_later(ANNA)
+    assert guard.check(ANNA) == "warn"  # the next one set aside carries the warning
+    assert guard.check(ANNA) == "drop"
+
+
 def test_memory_stays_bounded_and_calm_chats_are_forgotten() -> None:
     clock = FakeTime()
     guard = FloodGuard(monotonic=clock, max_chats=100)
@@ -170,3 +181,21 @@ def test_a_flood_of_presses_costs_telegram_no_calls_and_a_group_gets_no_more_tha
         api.wait_for_messages(group, CAPACITY)
         assert eventually(lambda: order.waiting(group) == 0)
         assert len(api.sent_messages(group, since_mark=True)) == CAPACITY  # and no slow_down in a group
+
+
+def test_when_the_first_message_set_aside_is_a_crisis_it_is_answered_and_the_next_is_told(
+        api: FaultyBotApi, tmp_path: Path, core) -> None:
+    clock = FakeTime()
+    with TrustBot(api, make_settings(api, tmp_path), core, flood=FloodGuard(monotonic=clock)) as bot:
+        order = bot.application.update_processor
+        api.mark()
+        for index in range(CAPACITY):
+            api.send_text(ANNA, f"/about {index}")
+        api.send_text(ANNA, "i want to kill myself")  # the first one past the limit
+        api.send_text(ANNA, "/about")
+        api.send_text(ANNA, "/privacy")
+        api.wait_for_messages(ANNA, CAPACITY + 3 + 1)
+        assert eventually(lambda: order.waiting(ANNA) == 0)
+        texts = [m.plain_text for m in api.sent_messages(ANNA, since_mark=True)]
+        assert texts[CAPACITY] == shown(core, "crisis_intro")
+        assert texts[CAPACITY + 3:] == [shown(core, "slow_down")]  # told once, after the crisis reply

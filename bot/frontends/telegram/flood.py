@@ -34,6 +34,7 @@ class _Bucket:
     tokens: float
     at: float
     throttled: bool = False
+    warned: bool = False
     checks: int = 0
     safety_passed: bool = False
 
@@ -59,10 +60,17 @@ class FloodGuard:
         if bucket.tokens >= 1:
             bucket.tokens -= 1
             return "ok"
-        if bucket.throttled:
-            return "drop"
         bucket.throttled = True
+        if bucket.warned:
+            return "drop"
+        bucket.warned = True
         return "warn"
+
+    def warn_later(self, chat_id: int) -> None:
+        """The message that was to carry the warning went through (a crisis): warn on the next."""
+        bucket = self._buckets.get(chat_id)
+        if bucket is not None:
+            bucket.warned = False
 
     def may_check(self, chat_id: int) -> bool:
         """Whether a set-aside message may still be read by the safety check in this episode."""
@@ -96,7 +104,7 @@ class FloodGuard:
         bucket.tokens = min(self.capacity, bucket.tokens + (now - bucket.at) * self.per_second)
         bucket.at = now
         if bucket.tokens >= self.capacity and bucket.throttled:  # calm again: the episode is over
-            bucket.throttled, bucket.checks, bucket.safety_passed = False, 0, False
+            bucket.throttled, bucket.warned, bucket.checks, bucket.safety_passed = False, False, 0, False
         return bucket
 
     def _forget_calm(self, now: float) -> None:

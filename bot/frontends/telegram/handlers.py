@@ -86,6 +86,8 @@ class PrivateChatHandlers:
             _urgent, self.conversations, text)
         if urgent:
             self.flood.safety_pass(chat_id)
+            if verdict == "warn":
+                self.flood.warn_later(chat_id)  # no "slow down" on top of a crisis reply: next time
             log.info("a chat sending too fast wrote something urgent: answered anyway")
             return True
         if verdict == "warn":
