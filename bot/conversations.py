@@ -98,10 +98,10 @@ def render_my_data(engine: Engine, chat_id: int, data: dict[str, list[dict[str, 
     lines = [engine.text("mydata_intro"), "", engine.text("mydata_chat_id", value=str(chat_id))]
     for table, rows in data.items():
         for row in rows:
-            lines += ["", _label(engine, f"mydata_heading_{table}", table.replace("_", " ").capitalize(), None)]
+            lines += ["", _heading(engine, table)]
             for column, value in row.items():
                 if column == "chat_id":
-                    continue
+                    continue  # shown once, on top
                 if table == "chats" and column == "state":
                     lines += _state_lines(engine, value)
                     continue
@@ -110,11 +110,18 @@ def render_my_data(engine: Engine, chat_id: int, data: dict[str, list[dict[str, 
     return "\n".join(lines)
 
 
-def _label(engine: Engine, key: str, fallback: str, value: str | None) -> str:
+def _heading(engine: Engine, table: str) -> str:
+    key = f"mydata_heading_{table}"
     if key in engine.content.messages:
-        return ("• " if value is not None else "") + engine.text(key, **({"value": value} if value is not None else {}))
-    plain = escape(fallback.replace("_", " ").capitalize())
-    return f"• {plain}: {escape(value)}" if value is not None else f"<b>{plain}</b>"
+        return engine.text(key)
+    return f"<b>{escape(table.replace('_', ' ').capitalize())}</b>"
+
+
+def _label(engine: Engine, key: str, name: str, value: str) -> str:
+    """One bullet: messages.yaml's label for ``key`` with the value, else the plain name."""
+    if key in engine.content.messages:
+        return "• " + engine.text(key, value=value)
+    return f"• {escape(name.replace('_', ' ').capitalize())}: {escape(value)}"
 
 
 def _state_lines(engine: Engine, raw: Any) -> list[str]:
