@@ -7,14 +7,15 @@ answered out of order. (``Conversations`` also locks per chat, but only around t
 
 A chat that floods (more than ``max_per_chat`` updates waiting) has the excess dropped and
 logged (once per burst), so it cannot take every processing slot from everyone else. What gets
-through is then paced by ``flood.FloodGuard`` in the handlers.
+through is then paced by ``flood.FloodGuard`` in the handlers. A message the safety check calls
+urgent (a crisis, urgent medical signs) is never dropped here, whatever the queue.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -36,9 +37,11 @@ def chat_key(update: object) -> int | None:
 class PerChatOrder(BaseUpdateProcessor):
     """Concurrent across chats, sequential within a chat."""
 
-    def __init__(self, max_concurrent: int = 512, max_per_chat: int = 32) -> None:
+    def __init__(self, max_concurrent: int = 512, max_per_chat: int = 32,
+                 urgent: Callable[[str], bool] | None = None) -> None:
         super().__init__(max_concurrent)
         self.max_per_chat = max_per_chat
+        self._urgent = urgent or (lambda text: False)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
         self._dropping: set[int] = set()
@@ -48,7 +51,7 @@ class PerChatOrder(BaseUpdateProcessor):
         if key is None:
             await coroutine
             return
-        if self._waiting.get(key, 0) >= self.max_per_chat:
+        if self._waiting.get(key, 0) >= self.max_per_chat and not self._is_urgent(update):
             if key not in self._dropping:
                 self._dropping.add(key)
                 log.warning("a chat sent more than %d updates at once; dropping the excess", self.max_per_chat)
@@ -67,6 +70,11 @@ class PerChatOrder(BaseUpdateProcessor):
                 del self._waiting[key]
                 del self._locks[key]
                 self._dropping.discard(key)
+
+    def _is_urgent(self, update: object) -> bool:
+        message = update.message if isinstance(update, Update) else None
+        text = message.text if message is not None else None
+        return bool(text) and self._urgent(text)
 
     def waiting(self, chat_id: int) -> int:
         """Updates of this chat being handled or waiting their turn."""

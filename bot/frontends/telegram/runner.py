@@ -52,6 +52,9 @@ from bot.store import Store
 
 log = logging.getLogger(__name__)
 
+URGENT = ("crisis", "medical")
+"""Safety levels that are never dropped by the per-chat queue cap."""
+
 ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY)
 """All Feather reads. Edited messages, channel posts, reactions... are never even delivered."""
 BOOTSTRAP_RETRIES = 5
@@ -117,7 +120,7 @@ def build_application(
         .base_file_url(f"{settings.api_url}/file/bot")
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .rate_limiter(rate_limiter or RetryingRateLimiter())
-        .concurrent_updates(PerChatOrder())
+        .concurrent_updates(PerChatOrder(urgent=lambda text: core.safety.assess(text).level in URGENT))
         .post_init(lifecycle.post_init)
         .post_stop(lifecycle.post_stop)
         .post_shutdown(lifecycle.post_shutdown)
