@@ -7,10 +7,12 @@ long polling), its start-up steps timed when FEATHER_BENCH_TIMINGS names a file
 Telegram rate limiter (PTB's AIORateLimiter, which Feather's RetryingRateLimiter extends) is
 switched off, so the benchmark measures the software rather than Telegram's flood limit.
 
-``python benchmarks/bots.py echo [--lifted]`` is the floor: a minimal python-telegram-bot echo bot
-on the same PTB version, configured like Feather where it matters for speed (updates from
+``python benchmarks/bots.py echo [--lifted] [--rich]`` is the floor: a minimal python-telegram-bot
+echo bot on the same PTB version, configured like Feather where it matters for speed (updates from
 different chats processed concurrently, up to 512 at once; long polling for the same update
 types; PTB's AIORateLimiter unless ``--lifted``). It replies to every text with the same text.
+With ``--rich`` it replies instead with a message shaped like a typical Feather answer (about 380
+characters of HTML and four buttons): the floor for sending what Feather sends, without thinking.
 
 Both read TELEGRAM_BOT_TOKEN and TELEGRAM_API_URL from the environment and stop on SIGTERM.
 """
@@ -57,18 +59,35 @@ def run_feather(lifted: bool) -> int:
     return cli.main([])
 
 
-def run_echo(lifted: bool) -> int:
+RICH_TEXT = (
+    "<b>How long the baby's cells can stay</b>\n\n"
+    "Cells from a pregnancy have been found in mothers decades later: in one study, 27 years after "
+    "the birth. Not every mother has them, and nobody can yet say how many stay, or where. "
+    "Researchers found them in the blood, the skin, the liver and the heart. "
+    "<i>It is an area of active research, and much is still unknown.</i>\n\n"
+    "Would you like to know where they go, or how this was found?"
+)
+RICH_BUTTONS = ("Where do they go?", "How do we know?", "After an early loss", "Back to the menu")
+
+
+def run_echo(lifted: bool, rich: bool = False) -> int:
     import logging
     import os
 
-    from telegram import Update
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+    from telegram.constants import ParseMode
     from telegram.ext import AIORateLimiter, Application, ContextTypes, MessageHandler, filters
 
     logging.basicConfig(level=logging.WARNING)
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=f"n:bench/{index}")]
+                                     for index, label in enumerate(RICH_BUTTONS)])
 
     async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.message is not None and update.message.text is not None:
-            await update.message.reply_text(update.message.text)
+            if rich:
+                await update.message.reply_text(RICH_TEXT, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+            else:
+                await update.message.reply_text(update.message.text)
 
     api = os.environ["TELEGRAM_API_URL"].rstrip("/")
     builder = (Application.builder().token(os.environ["TELEGRAM_BOT_TOKEN"])
@@ -86,7 +105,7 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     lifted = "--lifted" in argv[1:]
-    return run_feather(lifted) if argv[0] == "feather" else run_echo(lifted)
+    return run_feather(lifted) if argv[0] == "feather" else run_echo(lifted, rich="--rich" in argv[1:])
 
 
 if __name__ == "__main__":

@@ -11,6 +11,9 @@ them; the bot fetches them with long polling as it would from Telegram and answe
   first); p50 and p99 over the N people;
 * updates per second: N over the time from the first message queued to the last first reply.
 
+Beside Feather run the plain echo bot (the floor) and, limiter lifted only, the echo bot replying
+with a Feather-shaped message (HTML, four buttons): how much of Feather's cost is what it sends.
+
 Every bot process is also timed from spawn to its first getUpdates (start-up; Feather's own steps
 are timed inside it, see benchmarks/startup.py) and its memory read at that moment (RSS) and just
 before it is stopped (peak RSS, VmHWM): Feather starts on a store with
@@ -107,7 +110,9 @@ class BotProcess:
             "FEATHER_BENCH_TIMINGS": str(self.timings_path),
         })
         env.pop("WEBHOOK_URL", None)
-        args = [sys.executable, str(BOTS), self.kind] + (["--lifted"] if self.lifted else [])
+        program, _, variant = self.kind.partition("-")  # "echo-rich": benchmarks/bots.py echo --rich
+        args = [sys.executable, str(BOTS), program] + (["--lifted"] if self.lifted else []) + \
+            ([f"--{variant}"] if variant else [])
         self.api.reset()
         self.api.mark()
         log_file = self.log_path.open("wb")
@@ -243,13 +248,13 @@ def run(sizes: Sequence[int] = (10, 100, 1000), repeats: int = 3, subscribers: i
         limited_sizes: Sequence[int] = (10, 100), limited_repeats: int = 3) -> dict:
     """Feather and the echo bot, limiter lifted (sizes) and at Telegram's 30/s (limited_sizes)."""
     results: dict = {"sizes": list(sizes), "limited_sizes": list(limited_sizes), "subscribers": subscribers,
-                     "lifted": {"feather": [], "echo": []}, "limited": {"feather": [], "echo": []}}
+                     "lifted": {"feather": [], "echo": [], "echo-rich": []}, "limited": {"feather": [], "echo": []}}
     workdir = Path(tempfile.mkdtemp(prefix="feather-bench-"))
     try:
         template = make_store(workdir / "template.sqlite3", subscribers)
         with FakeBotApi() as api:
             for index in range(repeats):
-                for kind in ("echo", "feather"):
+                for kind in ("echo", "echo-rich", "feather"):
                     log(f"end to end, limiter lifted: {kind} bot, repeat {index + 1}/{repeats}")
                     results["lifted"][kind].append(session(
                         api, kind, workdir, sizes, 1_000_000 * (index + 1), True,
