@@ -133,19 +133,15 @@ class BotProcess:
 
     def stop(self) -> None:
         proc = self.proc
-        if proc is None or proc.returncode is not None:
+        if proc is None or proc.poll() is not None:
             return
         self.peak_rss = memory_of(proc.pid, "VmHWM")
-        proc.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + 20
-        while True:
-            pid, status = os.waitpid(proc.pid, os.WNOHANG)
-            if pid:
-                proc.returncode = os.waitstatus_to_exitcode(status)
-                return
-            if time.monotonic() > deadline:
-                proc.kill()
-            time.sleep(0.02)
+        proc.send_signal(signal.SIGTERM)  # PTB stops cleanly on SIGTERM
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
 
 
 def memory_of(pid: int, field: str = "VmRSS") -> int:

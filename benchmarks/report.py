@@ -179,19 +179,19 @@ def summary(results: dict[str, Any]) -> list[list[str]]:
 def matching_section(m: dict) -> list[str]:
     lines = ["## Matching and safety in process", "",
              f"{m['texts']} messages (tests/data/labelled_messages.yaml and safety_messages.yaml), each "
-             "with a different number appended; caches emptied before each of the "
-             f"{m['repeats']} repeats. Per message: `safety.assess` then `matcher.match`, one core, "
-             "sequential. Figures are medians of the repeats (range in brackets).", ""]
+             "with a different number appended; caches emptied before each repeat. Per message: "
+             "`safety.assess` then `matcher.match`, one core, sequential. Figures are medians of the "
+             "repeats (range in brackets).", ""]
     rows = []
     for factor in sorted(m["factors"], key=int):
         e = m["factors"][factor]
         f = e["figures"]
         rows.append([f"{factor}×", f"{e['matcher_examples']:,}", f"{e['vocabulary']:,}", f"{e['topics']}",
-                     f"{e['build_seconds']:.1f} s", f"{e['messages']}",
+                     f"{e['build_seconds']:.1f} s", f"{e['messages']} × {e.get('repeats', m['repeats'])}",
                      num(med(f["per_second"])) + rng(f["per_second"]),
                      ms(med(f["p50_ms"])), ms(med(f["p99_ms"])),
                      ms(med(f["safety_mean_ms"])), ms(med(f["match_mean_ms"]))])
-    lines += table(["content", "examples", "words", "topics", "matcher built in", "messages", "messages/s",
+    lines += table(["content", "examples", "words", "topics", "matcher built in", "messages × repeats", "messages/s",
                     "p50", "p99", "safety (mean)", "matching (mean)"], rows)
     one = m["factors"].get(1)
     if one and "unseen_word" in one:
