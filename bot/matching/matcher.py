@@ -10,7 +10,7 @@ The similarity score: per topic, three signals are blended into one score from 0
   topics), found through an inverted index so cost grows with the words a message shares;
 - the topic as a whole: the same overlap against all of the topic's examples together, so a
   message that mixes words from several examples still finds its topic;
-- rapidfuzz's token-sort similarity to the closest example, which rewards near-paraphrases.
+- rapidfuzz's similarity of the sorted terms to the closest example, which rewards near-paraphrases.
 The blend is scaled by how much of the message the content knows at all, so a message about
 recipes that happens to say "pregnant" does not borrow a topic. A long message is cut into
 sentences and windows and judged by its best part. Unknown words are mapped to the closest known
@@ -212,7 +212,8 @@ class Matcher:
         joined = " ".join(sorted(unique))
         for topic, (ratio, position) in best_example.items():
             cosine = ratio / root_mass
-            fuzzy = fuzz.token_sort_ratio(joined, self._examples[position].joined) / 100.0
+            # Both sides are already sorted unique terms, so token_sort_ratio is plain ratio.
+            fuzzy = fuzz.ratio(joined, self._examples[position].joined) / 100.0
             topic_cosine = topic_dots.get(topic, 0.0) / root_mass
             score = 100.0 * scale * (w.example * cosine + w.topic * topic_cosine + w.fuzzy * fuzzy)
             if score > best.get(topic, 0.0):
