@@ -31,7 +31,7 @@ from pathlib import Path
 
 from benchmarks.common import labelled, log, percentile
 from bot.app import Core, build_conversations
-from bot.clock import FixedClock
+from bot.clock import FixedClock, SteppedTime
 from bot.daily import order
 from bot.daily.dispatcher import Dispatcher, SendResult
 from bot.daily.ratelimit import RateLimiter
@@ -46,20 +46,6 @@ TELEGRAM_RATE = 30.0
 LIFTED_RATE = 1e9
 CHATTER_GAP = 0.01
 """Real seconds between one person's reply and the next person's message."""
-
-
-class SimulatedTime:
-    """A monotonic clock that moves only when the limiter sleeps on it."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def monotonic(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.now += max(0.0, seconds)
-        await asyncio.sleep(0)
 
 
 @dataclass
@@ -116,7 +102,7 @@ def one_run(core: Core, template: Path, workdir: Path, simulated: bool, tag: str
     conversations = build_conversations(core, store, clock, build_features(core, store, clock))
     sender = InstantSender()
     if simulated:
-        fake = SimulatedTime()
+        fake = SteppedTime(0.0)
         dispatcher = Dispatcher(DailyRepository(store), core.content, sender, rate=TELEGRAM_RATE,
                                 monotonic=fake.monotonic, sleep=fake.sleep)
     else:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot import PROJECT_ROOT
 from bot.app import Core, build_core
+from bot.clock import SteppedTime
 from bot.content.model import Content, Reflection
 from bot.content.yamlsrc import Where
 from bot.daily.dispatcher import Dispatcher, SendResult
@@ -42,18 +43,8 @@ def small_content(count: int = 5, base: Content | None = None) -> Content:
     return replace(content, reflections=made)
 
 
-class FakeTime:
-    """A monotonic clock that only moves when someone sleeps on it."""
-
-    def __init__(self, start: float = 1000.0) -> None:
-        self.now = start
-
-    def monotonic(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.now += max(0.0, seconds)
-        await asyncio.sleep(0)
+FakeTime = SteppedTime
+"""The daily tests' name for :class:`bot.clock.SteppedTime`."""
 
 
 @dataclass
