@@ -286,7 +286,8 @@ def e2e_section(e: dict) -> list[str]:
              "else of ours; the machine itself may be shared, see the load average above). Latency: from "
              "a person's message being queued at the fake to the fake having handled the bot's first "
              "sendMessage to them. Updates/s: people ÷ (first message queued → last first reply). "
-             "Rounds of 10 and 100 people are repeated 7 and 3 times in each process (median kept); "
+             "Limiter lifted, rounds of 10 and 100 people are repeated 7 and 3 times in each process (median "
+             "kept); at 30/s each round starts after 1.5 s of quiet (the limiter's bucket full again). "
              "figures are medians over the repeats, each repeat a new set of bot processes. Feather's store holds "
              f"{e['subscribers']:,} daily subscribers (not due). `FEATHER_REPLY_PAUSE=0` (no typing pauses "
              "between the parts of a reply).", ""]
