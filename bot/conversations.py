@@ -10,6 +10,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from html import escape
 from typing import Any
@@ -23,6 +24,14 @@ log = logging.getLogger(__name__)
 
 EffectHandler = Callable[[int, Effect], list[OutMessage]]
 """Applies one effect for a chat; may return extra messages to send."""
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    """What one turn produced: the messages to send and the events it counted (never any text)."""
+
+    messages: list[OutMessage]
+    events: list[str]
 
 
 class Conversations:
@@ -44,16 +53,17 @@ class Conversations:
         self._effect_handlers[kind] = handler
 
     def handle_text(self, chat_id: int, text: str, language_hint: str | None = None) -> list[OutMessage]:
-        return self._turn(chat_id, Incoming(self.clock.now(), text=text, language_hint=language_hint))
+        return self.take_turn(chat_id, Incoming(self.clock.now(), text=text, language_hint=language_hint)).messages
 
     def handle_button(self, chat_id: int, data: str) -> list[OutMessage]:
-        return self._turn(chat_id, Incoming(self.clock.now(), button=data))
+        return self.take_turn(chat_id, Incoming(self.clock.now(), button=data)).messages
 
     def _lock_for(self, chat_id: int) -> threading.Lock:
         with self._locks_guard:
             return self._locks.setdefault(chat_id, threading.Lock())
 
-    def _turn(self, chat_id: int, incoming: Incoming) -> list[OutMessage]:
+    def take_turn(self, chat_id: int, incoming: Incoming) -> TurnResult:
+        """One turn, with the events it counted (the transcript tests read what Feather did)."""
         with self._lock_for(chat_id):
             state = self.store.load_state(chat_id)
             reply: Reply = self.engine.handle(state, incoming)
@@ -65,7 +75,7 @@ class Conversations:
                 self.store.save_state(chat_id, reply.state, incoming.now)
             for event in reply.events:
                 self._record(event)
-            return messages
+            return TurnResult(messages, list(reply.events))
 
     def _record(self, event: str) -> None:
         """Count and log an event: what happened, never what anyone wrote."""
