@@ -318,6 +318,7 @@ def test_the_dispatch_table_finds_exactly_what_the_patterns_find() -> None:
     dispatch = config.dispatch
     assert dispatch is not None
     compiled = [(f"{lvl}_{lang}", c) for lvl in LEVELS for lang, _, c, _ in config.levels[lvl].patterns]
+    compiled += [(f"{tag}_{kind}", c) for tag, kind, c, _ in config.notes]
     texts = [t for group in sets().values() for t in group]
     for text in texts:
         norm = real_core().normaliser.normalise(text)

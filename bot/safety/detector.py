@@ -46,11 +46,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from bot.safety.config import LEVELS, SafetyConfig, load_safety
+from bot.safety.config import CONCERNS, LEVELS, SafetyConfig, load_safety
 from bot.safety.dispatch import Entry, tag_of
 from bot.safety.learned import LearnedSafety
 from bot.text.normalise import MAX_INPUT_CHARS, Normaliser
@@ -62,10 +62,41 @@ GUARD_WORDS = 14
 """How many words before a hit a guard that overlaps it may start (guards are a few words)."""
 
 
+Concern = Literal["past", "other_person", "subject"]
+
+
 @dataclass(frozen=True)
 class SafetyResult:
+    """What the safety check saw in one message.
+
+    ``level`` is what to answer with now. ``concern`` says what a crisis phrase was about when it
+    was not a crisis now: ``"past"`` (a crisis clearly over: the gentle check-in at most),
+    ``"other_person"`` (someone asking about another person's risk: guidance for a supporter and
+    the lines to pass on) or ``"subject"`` (suicide as a subject: facts and the lines).
+    ``signals`` are the weak risk signals seen (means, timing, goodbye, decision, method,
+    refusal of care), whatever the level: too weak to alarm alone, enough for a conversation
+    already on watch."""
+
     level: SafetyLevel | None = None
     language: str | None = None
+    concern: Concern | None = None
+    signals: frozenset[str] = frozenset()
+
+
+@dataclass
+class _Scan:
+    """What one pass over a window found."""
+
+    crisis: str | None = None
+    """Language of the first unguarded crisis hit."""
+    more: dict[str, str] = field(default_factory=dict)
+    """level -> language of other unguarded hits."""
+    downgraded: str | None = None
+    """Language of a crisis hit that a checkin guard turned into a check-in."""
+    stopped: bool = False
+    """Whether any guard stopped or changed a hit."""
+    concerns: list[str] = field(default_factory=list)
+    signals: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -87,6 +118,8 @@ def _default_config(normaliser: Normaliser) -> SafetyConfig:
 
 
 _SPACE = re.compile(" ")
+_GUARD_RANK = {"ignore": 0, "other_person": 1, "subject": 2, "past": 3, "checkin": 4}
+"""When several guards overlap one hit, the first of these wins."""
 
 
 def _word_starts(norm: str) -> list[int]:
@@ -117,29 +150,45 @@ class SafetyDetector:
         the answer, never lower it: to the crisis reply when very sure (a crisis outranks an
         urgent-medical reply, as with the patterns), or from nothing to the check-in. Where a
         guard spoke (a near-miss or a denial the patterns' authors decided on) it may at most
-        ask the check-in question."""
+        ask the check-in question. A crisis phrase that a concern guard placed in the past, in
+        someone else or in a question about the subject is not an alarm: ``concern`` says which
+        (the past gets the check-in)."""
         found: dict[str, str] = {}  # level -> language of its first unguarded hit
         downgraded: str | None = None  # a crisis hit that a checkin guard turned into a check-in
         guarded = False  # any hit that a guard stopped or downgraded
+        concerns: list[str] = []
+        signals: set[str] = set()
         windows = self._windows(text)
         for norm in windows:
-            crisis, more, down, stopped = self._scan(norm, found)
-            if crisis is not None:
-                return SafetyResult("crisis", self._language(crisis, norm))
-            for level, language in more.items():
+            scan = self._scan(norm)
+            signals |= scan.signals
+            if scan.crisis is not None:
+                return SafetyResult("crisis", self._language(scan.crisis, norm), None, frozenset(signals))
+            for level, language in scan.more.items():
                 found.setdefault(level, self._language(language, norm))
-            downgraded = downgraded or down
-            guarded = guarded or stopped
+            downgraded = downgraded or scan.downgraded
+            guarded = guarded or scan.stopped
+            concerns += scan.concerns
+        noted = frozenset(signals)
+        concern = self._concern(concerns)
         learned = self._learned_level(windows)
-        if learned == "crisis" and not guarded and not downgraded:
-            return SafetyResult("crisis", "en")
+        if learned == "crisis" and not guarded and not downgraded and concern is None:
+            return SafetyResult("crisis", "en", None, noted)
         if "medical" in found:
-            return SafetyResult("medical", found["medical"])
-        if "checkin" in found or downgraded:
-            return SafetyResult("checkin", found.get("checkin") or downgraded)
-        if learned is not None:
-            return SafetyResult("checkin", "en")
-        return SafetyResult()
+            return SafetyResult("medical", found["medical"], concern, noted)
+        if "checkin" in found or downgraded or concern == "past":
+            return SafetyResult("checkin", found.get("checkin") or downgraded or "en", concern, noted)
+        if learned is not None and concern is None:
+            return SafetyResult("checkin", "en", None, noted)
+        return SafetyResult(None, None, concern, noted)
+
+    @staticmethod
+    def _concern(concerns: list[str]) -> Concern | None:
+        """Someone else's risk outranks a question about the subject, which outranks the past."""
+        for name in ("other_person", "subject", "past"):
+            if name in concerns:
+                return name  # type: ignore[return-value]
+        return None
 
     def _learned_level(self, windows: list[str]) -> str | None:
         if self.learned is None:
@@ -169,16 +218,12 @@ class SafetyDetector:
         return [self._normaliser.normalise(text[start:start + MAX_INPUT_CHARS])
                 for start in range(0, len(text) - WINDOW_OVERLAP, step)]
 
-    def _scan(self, norm: str, found: dict[str, str]) -> tuple[str | None, dict[str, str], str | None, bool]:
-        """One pass over the words of ``norm``: (language of the first unguarded crisis hit,
-        {level: language} of other unguarded hits, language of a downgraded crisis hit,
-        whether any guard stopped a hit)."""
+    def _scan(self, norm: str) -> _Scan:
+        """One pass over the words of ``norm``; stops at the first unguarded crisis hit."""
         dispatch = self.config.dispatch
-        more: dict[str, str] = {}
-        downgraded: str | None = None
-        stopped = False
+        scan = _Scan()
         if dispatch is None or not norm:
-            return None, more, None, False
+            return scan
         starts = _word_starts(norm)
         last = len(starts) - 1
         memo: dict[tuple[str, int], list[tuple[str, int]]] = {}
@@ -191,34 +236,47 @@ class SafetyDetector:
             if match is None:
                 continue
             for level, language, action in self._judge(entry, norm, starts, k, match, memo):
-                if action is None:
+                if level == "signal":
+                    scan.signals.add(language)
+                elif level == "concern":
+                    scan.concerns.append(language)
+                elif action is None:
                     if level == "crisis":
-                        return language, more, downgraded, stopped
-                    if level not in found:
-                        more.setdefault(level, language)
+                        scan.crisis = language
+                        return scan
+                    scan.more.setdefault(level, language)
                 elif action == "checkin":
-                    downgraded = downgraded or language
+                    scan.downgraded = scan.downgraded or language
+                    scan.stopped = True
                 else:
-                    stopped = True
-        return None, more, downgraded, stopped
+                    scan.stopped = True
+                    if action in CONCERNS:
+                        scan.concerns.append(action)
+        return scan
 
     def _judge(self, entry: Entry, norm: str, starts: list[int], k: int, match: re.Match[str],
                memo: dict[tuple[str, int], list[tuple[str, int]]]) -> list[tuple[str, str, str | None]]:
-        """(level, language, guard action or None) for the hit at word ``k``. When the first
-        pattern that matched is guarded, every other pattern that matches there is judged too,
-        so a near-miss never hides a real hit that starts at the same word."""
+        """(level, language or kind, guard action or None) for the hits at word ``k``. Unless the
+        first pattern that matched is an unguarded crisis, every other pattern that matches there
+        is judged too, so a near-miss never hides a real hit, and a signal or a concern that
+        starts at the same word as another hit is still noted."""
         level, _, language = tag_of(match).partition("_")
         action = self._guard(level, language, norm, starts, k, match.end(), memo)
-        if action is None:
+        if level == "crisis" and action is None:
             return [(level, language, None)]
-        results = [(level, language, action)]
+        results: list[tuple[str, str, str | None]] = []
+        seen: set[str] = set()
         for member in entry.members:
+            if member.tag in seen:
+                continue
             other = member.compiled.match(norm, starts[k])
             if other is None:
                 continue
+            seen.add(member.tag)
             level, _, language = member.tag.partition("_")
             results.append((level, language, self._guard(level, language, norm, starts, k, other.end(), memo)))
-        results.sort(key=lambda r: (r[2] is not None, LEVELS.index(r[0])))
+        rank = {name: i for i, name in enumerate((*LEVELS, "signal", "concern"))}
+        results.sort(key=lambda r: (r[2] is not None, rank[r[0]]))
         return results
 
     def _guard(self, level: str, language: str, norm: str, starts: list[int], k: int, end: int,
@@ -228,7 +286,8 @@ class SafetyDetector:
         does, else None. A guard overlaps when it starts before the hit ends and ends after the
         hit starts; guards are tried from ``GUARD_WORDS`` words before the hit to its last word.
         ``memo`` keeps the guards found at each word, for messages with many hits."""
-        table = self.config.levels[level].guards.get(language)
+        known = self.config.levels.get(level)
+        table = known.guards.get(language) if known is not None else None
         if table is None:
             return None
         memo = {} if memo is None else memo
@@ -254,7 +313,8 @@ class SafetyDetector:
                 if guard_end > start:
                     if tag == "ignore":
                         return "ignore"
-                    action = tag
+                    if action is None or _GUARD_RANK[tag] < _GUARD_RANK[action]:
+                        action = tag
         return action
 
     def _language(self, language: str | None, norm: str) -> str:
