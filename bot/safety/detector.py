@@ -118,6 +118,10 @@ def _default_config(normaliser: Normaliser) -> SafetyConfig:
 
 
 _SPACE = re.compile(" ")
+STRONG_TOGETHER = frozenset({"means", "timing", "goodbye", "decision", "method"})
+"""Any two of these kinds of weak signal in one message make a crisis."""
+WITH_CHECKIN = frozenset({"means", "method", "decision"})
+"""One of these with a check-in phrase makes a crisis."""
 _GUARD_RANK = {"ignore": 0, "other_person": 1, "subject": 2, "past": 3, "checkin": 4}
 """When several guards overlap one hit, the first of these wins."""
 
@@ -172,15 +176,27 @@ class SafetyDetector:
         noted = frozenset(signals)
         concern = self._concern(concerns)
         learned = self._learned_level(windows)
+        if concern is None and "medical" not in found and self._signals_add_up(noted, "checkin" in found or downgraded is not None):
+            return SafetyResult("crisis", found.get("checkin") or downgraded or "en", None, noted)
         if learned == "crisis" and not guarded and not downgraded and concern is None:
             return SafetyResult("crisis", "en", None, noted)
         if "medical" in found:
             return SafetyResult("medical", found["medical"], concern, noted)
+        if concern in ("other_person", "subject"):
+            return SafetyResult(None, None, concern, noted)  # the supporter's reply carries the lines
         if "checkin" in found or downgraded or concern == "past":
             return SafetyResult("checkin", found.get("checkin") or downgraded or "en", concern, noted)
-        if learned is not None and concern is None:
+        if learned is not None:
             return SafetyResult("checkin", "en", None, noted)
-        return SafetyResult(None, None, concern, noted)
+        return SafetyResult(None, None, None, noted)
+
+    @staticmethod
+    def _signals_add_up(signals: frozenset[str], checkin: bool) -> bool:
+        """Weak signals that together make a crisis: two different kinds of warning sign in one
+        message ("tonight" and "everything is ready"), or a phrase near the line ("i can't go
+        on") with means, a method question or a decision."""
+        kinds = signals & STRONG_TOGETHER
+        return len(kinds) >= 2 or (checkin and bool(signals & WITH_CHECKIN))
 
     @staticmethod
     def _concern(concerns: list[str]) -> Concern | None:
