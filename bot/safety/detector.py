@@ -122,6 +122,8 @@ STRONG_TOGETHER = frozenset({"means", "timing", "goodbye", "decision", "method"}
 """Any two of these kinds of weak signal in one message make a crisis."""
 WITH_CHECKIN = frozenset({"means", "method", "decision"})
 """One of these with a check-in phrase makes a crisis."""
+WITH_LEARNED = frozenset({"means", "method"})
+"""One of these in a message the learned layer would ask about makes a crisis."""
 _GUARD_RANK = {"ignore": 0, "other_person": 1, "subject": 2, "past": 3, "checkin": 4}
 """When several guards overlap one hit, the first of these wins."""
 
@@ -176,7 +178,8 @@ class SafetyDetector:
         noted = frozenset(signals)
         concern = self._concern(concerns)
         learned = self._learned_level(windows)
-        if concern is None and "medical" not in found and self._signals_add_up(noted, "checkin" in found or downgraded is not None):
+        phrase = "checkin" in found or downgraded is not None
+        if concern is None and "medical" not in found and self._signals_add_up(noted, phrase, learned is not None):
             return SafetyResult("crisis", found.get("checkin") or downgraded or "en", None, noted)
         if learned == "crisis" and not guarded and not downgraded and concern is None:
             return SafetyResult("crisis", "en", None, noted)
@@ -191,12 +194,14 @@ class SafetyDetector:
         return SafetyResult(None, None, None, noted)
 
     @staticmethod
-    def _signals_add_up(signals: frozenset[str], checkin: bool) -> bool:
+    def _signals_add_up(signals: frozenset[str], phrase: bool, learned: bool) -> bool:
         """Weak signals that together make a crisis: two different kinds of warning sign in one
-        message ("tonight" and "everything is ready"), or a phrase near the line ("i can't go
-        on") with means, a method question or a decision."""
-        kinds = signals & STRONG_TOGETHER
-        return len(kinds) >= 2 or (checkin and bool(signals & WITH_CHECKIN))
+        message ("tonight" and "everything is ready"); a check-in phrase ("i can't go on") with
+        means, a method question or a decision; or a message the learned layer would ask about
+        with means or a method question."""
+        if len(signals & STRONG_TOGETHER) >= 2:
+            return True
+        return (phrase and bool(signals & WITH_CHECKIN)) or (learned and bool(signals & WITH_LEARNED))
 
     @staticmethod
     def _concern(concerns: list[str]) -> Concern | None:
