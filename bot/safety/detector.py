@@ -120,7 +120,7 @@ def _default_config(normaliser: Normaliser) -> SafetyConfig:
 _SPACE = re.compile(" ")
 STRONG_TOGETHER = frozenset({"means", "timing", "goodbye", "decision", "method"})
 """Any two of these kinds of weak signal in one message make a crisis."""
-WITH_CHECKIN = frozenset({"means", "method", "decision"})
+WITH_CHECKIN = frozenset({"means", "method", "decision", "timing"})
 """One of these with a check-in phrase makes a crisis."""
 WITH_LEARNED = frozenset({"means", "method"})
 """One of these in a message the learned layer would ask about makes a crisis."""
@@ -197,7 +197,7 @@ class SafetyDetector:
     def _signals_add_up(signals: frozenset[str], phrase: bool, learned: bool) -> bool:
         """Weak signals that together make a crisis: two different kinds of warning sign in one
         message ("tonight" and "everything is ready"); a check-in phrase ("i can't go on") with
-        means, a method question or a decision; or a message the learned layer would ask about
+        means, a method question, a decision or a time; or a message the learned layer would ask about
         with means or a method question."""
         if len(signals & STRONG_TOGETHER) >= 2:
             return True
