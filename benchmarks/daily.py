@@ -38,7 +38,6 @@ from bot.daily.ratelimit import RateLimiter
 from bot.daily.repository import DailyRepository
 from bot.daily.schedule import to_db
 from bot.engine.types import OutMessage
-from bot.features import build_features
 from bot.store import Store
 
 DUE = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
@@ -98,8 +97,7 @@ def one_run(core: Core, template: Path, workdir: Path, simulated: bool, tag: str
     shutil.copyfile(template, path)
     store = Store(path)
     clock = FixedClock(DUE)
-    features_before = list(core.engine.features)  # build_conversations sets them on the shared engine
-    conversations = build_conversations(core, store, clock, build_features(core, store, clock))
+    conversations = build_conversations(core, store, clock)
     sender = InstantSender()
     if simulated:
         fake = SteppedTime(0.0)
@@ -128,7 +126,6 @@ def one_run(core: Core, template: Path, workdir: Path, simulated: bool, tag: str
     try:
         stats, wall = asyncio.run(scenario())
     finally:
-        core.engine.features = features_before
         store.close()
         path.unlink(missing_ok=True)
     if stats.sent != stats.claimed or len(sender.chats) != stats.sent:

@@ -14,7 +14,6 @@ from bot.clock import FixedClock
 from bot.conversations import Conversations
 from bot.daily.repository import DailyRepository
 from bot.engine.types import MAX_BUTTON_DATA, OutMessage
-from bot.features import build_features
 from bot.frontends.console import ConsoleChat
 from bot.store import Store
 from tests.test_daily_dispatch import walk
@@ -66,7 +65,7 @@ def clock() -> FixedClock:
 @pytest.fixture
 def conversations(store: Store, clock: FixedClock) -> Conversations:
     core = real_core()
-    return build_conversations(core, store, clock, build_features(core, store, clock))
+    return build_conversations(core, store, clock)
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from bot.daily import order
 from bot.daily.dispatcher import Dispatcher
 from bot.daily.repository import DailyRepository
 from bot.daily.schedule import to_db
-from bot.features import build_features
 from bot.store import Store
 from tests.test_daily_kit import FakeTime, RecordingSender, open_store, real_core, run, utc
 
@@ -48,7 +47,7 @@ def test_ten_thousand_due_at_once_at_25_per_second_while_conversations_are_answe
     store = open_store(tmp_path)
     add_subscribers(store, 10_000)
     core = real_core()
-    conversations = build_conversations(core, store, FixedClock(DUE), build_features(core, store, FixedClock(DUE)))
+    conversations = build_conversations(core, store, FixedClock(DUE))
     clock = FakeTime(0.0)
     sender = RecordingSender(clock)
     settings = Settings.from_env(env={}, dotenv=tmp_path / "none.env")

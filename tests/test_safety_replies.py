@@ -15,7 +15,8 @@ from bot import PROJECT_ROOT
 from bot.app import Core, build_conversations, build_core
 from bot.clock import FixedClock
 from bot.conversations import Conversations
-from bot.engine.features import Turn
+from bot.engine.engine import Engine
+from bot.engine.turn import Turn
 from bot.engine.types import Incoming, OutMessage, Reply, UserState
 from bot.store import Store
 from tests.feather_testkit import NOW, make_root, run_bot
@@ -80,16 +81,11 @@ class Swallow:
 # ---------------------------------------------------------------------------- first, always
 @pytest.mark.parametrize("pending", ["country", "zz_question", "daily_time", "daily_zone"])
 def test_a_crisis_in_the_middle_of_a_question_is_answered_first(core: Core, pending: str) -> None:
-    engine = core.engine
-    saved = engine.features
-    engine.features = [Swallow()]
-    try:
-        reply = engine.handle(UserState(pending=pending, pending_data={"x": "y"}), Incoming(NOW, text=CRISIS))
-    finally:
-        engine.features = saved
+    engine = Engine(core.content, core.normaliser, core.matcher, core.safety, features=[core.engine.features[0], Swallow()])
+    reply = engine.handle(UserState(pending=pending, pending_data={"x": "y"}), Incoming(NOW, text=CRISIS))
     assert reply.events == ["crisis_response_sent"]
     assert "SWALLOWED" not in said(reply.messages)
-    assert engine.text("crisis_intro").strip() in reply.messages[0].text
+    assert engine.words.text("crisis_intro").strip() in reply.messages[0].text
     assert "findahelpline.com" in said(reply.messages)
     assert reply.state.pending is None
 
@@ -206,7 +202,7 @@ def test_crisis_in_spanish_gets_a_line_in_spanish_first(conversations: Conversat
     messages = conversations.handle_text(8, "perdí a mi bebé y no quiero seguir viviendo")
     assert "Gracias por contármelo" in messages[0].text and "findahelpline.com" in messages[0].text
     assert "112" in messages[0].text
-    assert messages[1].text == conversations.engine.text("crisis_intro").strip()
+    assert messages[1].text == conversations.engine.words.text("crisis_intro").strip()
     assert "findahelpline.com" in said(messages[2:])
 
 

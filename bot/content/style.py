@@ -169,7 +169,7 @@ def load_style_rules(path: Path | None = None) -> StyleRules:
 
 @lru_cache(maxsize=4)
 def _load_cached(path: Path, _mtime: int) -> StyleRules:
-    name = RULES_FILE if path == PROJECT_ROOT / RULES_FILE else path.name
+    name = RULES_FILE if path.as_posix().endswith(RULES_FILE) else path.name
     if not path.exists():
         where = Where(name, 1)
         return StyleRules(

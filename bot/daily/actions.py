@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from bot.daily import order
 from bot.daily.compose import reflection_message, reflections_by_id, special_keys
@@ -21,9 +20,7 @@ from bot.daily.timeparse import MONTH_NAMES, MonthDay
 from bot.daily.zones import Places, is_zone, local_now, place_name, zone
 from bot.engine import callbacks
 from bot.engine.types import Button, Effect, OutMessage
-
-if TYPE_CHECKING:
-    from bot.engine.engine import Engine
+from bot.engine.words import Words
 
 VERB = "dl"
 PRESET_TIMES = (("daily_label_morning", "0800"), ("daily_label_lunchtime", "1230"), ("daily_label_evening", "2000"))
@@ -44,13 +41,13 @@ def now_of(effect: Effect) -> datetime:
 
 
 class DailyActions:
-    def __init__(self, engine: "Engine", repository: DailyRepository, places: Places | None = None) -> None:
-        self.engine = engine
+    def __init__(self, words: Words, repository: DailyRepository, places: Places | None = None) -> None:
+        self.words = words
         self.repository = repository
         self.places = places or Places()
-        self.content = engine.content
-        self._reflections = reflections_by_id(engine.content)
-        self._ids = [r.id for r in engine.content.reflections]
+        self.content = words.content
+        self._reflections = reflections_by_id(words.content)
+        self._ids = [r.id for r in words.content.reflections]
 
     def handlers(self) -> dict[str, EffectHandler]:
         return {
@@ -71,13 +68,13 @@ class DailyActions:
 
     # ----------------------------------------------------------------- small pieces
     def text(self, key: str, **values: str) -> str:
-        return self.engine.text(key, **values)
+        return self.words.text(key, **values)
 
     def button(self, key: str, *parts: str) -> Button:
         return Button(self.text(key), data(*parts))
 
     def menu(self) -> Button:
-        return self.engine.menu_button()
+        return self.words.menu_button()
 
     def when(self, moment: datetime, zone_name: str, now: datetime) -> str:
         """'today at 08:00', 'tomorrow at 08:00', 'on Friday 14 March at 08:00' in the person's zone."""
@@ -85,11 +82,11 @@ class DailyActions:
         clock = local.strftime("%H:%M")
         today = local_date(now, zone_name)
         if local.date() == today:
-            return self.engine.text("daily_when_today", time=clock)
+            return self.words.text("daily_when_today", time=clock)
         if local.date() == today + timedelta(days=1):
-            return self.engine.text("daily_when_tomorrow", time=clock)
+            return self.words.text("daily_when_tomorrow", time=clock)
         day = f"{WEEKDAYS[local.weekday()]} {local.day} {MONTH_NAMES[local.month - 1]}"
-        return self.engine.text("daily_when_later", day=day, time=clock)
+        return self.words.text("daily_when_later", day=day, time=clock)
 
     def time_buttons(self, mode: str) -> list[Button]:
         return [self.button(label, mode, code) for label, code in PRESET_TIMES]
@@ -97,7 +94,7 @@ class DailyActions:
     def zone_buttons(self, zones: list[str], now: datetime, time_code: str | None) -> list[Button]:
         buttons = []
         for zone_name in list(dict.fromkeys(zones))[:MAX_ZONE_BUTTONS]:
-            label = self.engine.text("daily_label_zone", place=place_name(zone_name), clock=local_now(zone_name, now))
+            label = self.words.text("daily_label_zone", place=place_name(zone_name), clock=local_now(zone_name, now))
             target = ("z", time_code, zone_name) if time_code else ("zk", zone_name)
             buttons.append(Button(label, data(*target)))
         return buttons

@@ -13,13 +13,14 @@ import re
 from datetime import time
 from typing import Any
 
-from bot.daily.actions import PRESET_TIMES, VERB, DailyActions, data
+from bot.daily.actions import PRESET_TIMES, VERB, data
 from bot.daily.repository import DATE_KINDS
 from bot.daily.schedule import parse_hhmm
 from bot.daily.timeparse import MonthDay, parse_date, parse_time
 from bot.daily.zones import ZoneFinder, is_zone
-from bot.engine.features import Turn
+from bot.engine.turn import Turn
 from bot.engine.types import Button, Effect, OutMessage, Reply
+from bot.text import Normaliser
 
 PENDING_TIME = "daily_time"
 PENDING_ZONE = "daily_zone"
@@ -59,11 +60,9 @@ class DailyFeature:
     verbs = frozenset({VERB})
     pending = frozenset({PENDING_TIME, PENDING_ZONE, PENDING_DATE})
 
-    def __init__(self, actions: DailyActions, finder: ZoneFinder) -> None:
-        self.actions = actions
+    def __init__(self, finder: ZoneFinder, normaliser: Normaliser) -> None:
         self.finder = finder
-        self.effects = actions.handlers()
-        """Effect kind -> handler; ``build_conversations`` registers them with Conversations."""
+        self.normaliser = normaliser
 
     # ----------------------------------------------------------------- the engine's calls
     def on_command(self, turn: Turn, command: str, args: str) -> Reply:
@@ -84,7 +83,7 @@ class DailyFeature:
         if action == "new":
             return self._open(turn)
         if action == "no":
-            return turn.engine.menu_reply(turn)
+            return turn.menu_reply()
         if action == "set":
             return self._effect(turn, "daily_settings")
         if action in ("t", "tc") and parts and (at := parse_hhmm(parts[0])):
@@ -98,7 +97,7 @@ class DailyFeature:
         if action == "ct":
             turn.state.pending, turn.state.pending_data = PENDING_TIME, {"mode": "change"}
             buttons = (*self._time_buttons(turn, "tc"), self._button(turn, "daily_label_back", "set"))
-            return turn.reply(OutMessage(turn.engine.text("daily_ask_time", turn), buttons))
+            return turn.reply(OutMessage(turn.text("daily_ask_time"), buttons))
         if action == "cz":
             turn.state.pending, turn.state.pending_data = PENDING_ZONE, {}
             return self._effect(turn, "daily_ask_zone", country=turn.state.country or "")
@@ -107,7 +106,7 @@ class DailyFeature:
                        self._button(turn, "daily_label_pause_week", "p", "7"),
                        self._button(turn, "daily_label_pause_on", "p", "0"),
                        self._button(turn, "daily_label_back", "set"))
-            return turn.reply(OutMessage(turn.engine.text("daily_pause_ask", turn), buttons))
+            return turn.reply(OutMessage(turn.text("daily_pause_ask"), buttons))
         if action == "p" and parts and parts[0] in PAUSES:
             return self._effect(turn, "daily_pause", days=PAUSES[parts[0]], events=["daily_pause"])
         if action == "r":
@@ -119,15 +118,15 @@ class DailyFeature:
         if action == "da" and parts and parts[0] in DATE_KINDS:
             turn.state.pending, turn.state.pending_data = PENDING_DATE, {"kind": parts[0]}
             back = self._button(turn, "daily_label_back", "dd")
-            return turn.reply(OutMessage(turn.engine.text(f"daily_date_ask_{parts[0]}", turn), (back,)))
+            return turn.reply(OutMessage(turn.text(f"daily_date_ask_{parts[0]}"), (back,)))
         if action == "dk" and len(parts) == 2 and parts[0] in DATE_KINDS and MonthDay.from_code(parts[1]):
             return self._effect(turn, "daily_date_keep", kind=parts[0], date=parts[1], events=["daily_date_kept"])
         if action == "dn":
             back = self._button(turn, "daily_label_settings", "set")
-            return turn.reply(OutMessage(turn.engine.text("daily_date_not_saved", turn), (back, turn.engine.menu_button())))
+            return turn.reply(OutMessage(turn.text("daily_date_not_saved"), (back, turn.words.menu_button())))
         if action == "dx":
             return self._effect(turn, "daily_dates_clear", events=["daily_dates_removed"])
-        return turn.engine.unknown_button_reply(turn)
+        return turn.unknown_button_reply()
 
     def on_pending(self, turn: Turn, text: str) -> Reply | None:
         pending = turn.state.pending
@@ -159,10 +158,10 @@ class DailyFeature:
         or stopping goes to the matcher, and anything safety would look at twice is left to it."""
         if len(text) > 160:
             return None
-        words = turn.engine.normaliser.normalise(text)
+        words = self.normaliser.normalise(text)
         if not words or not (STOP.match(words) or SUBSCRIBE.match(words)):
             return None
-        if turn.engine.assess(text).level is not None:
+        if turn.safety.level is not None:
             return None
         if STOP.match(words):
             return self._effect(turn, "daily_stop", events=["daily_stop"])
@@ -183,8 +182,7 @@ class DailyFeature:
         return self._effect(turn, "daily_time", time=code, country=turn.state.country or "")
 
     def _confirm_date(self, turn: Turn, kind: str, value: MonthDay) -> Reply:
-        engine = turn.engine
-        text = engine.text("daily_date_confirm", turn, date=value.words(), kind=engine.text(f"daily_kind_{kind}"))
+        text = turn.text("daily_date_confirm", date=value.words(), kind=turn.words.text(f"daily_kind_{kind}"))
         buttons = (self._button(turn, "daily_label_keep_date", "dk", kind, value.code()),
                    self._button(turn, "daily_label_dont_keep", "dn"))
         return turn.reply(OutMessage(text, buttons))
@@ -195,7 +193,7 @@ class DailyFeature:
 
     @staticmethod
     def _button(turn: Turn, key: str, *parts: str) -> Button:
-        return Button(turn.engine.text(key), data(*parts))
+        return Button(turn.words.text(key), data(*parts))
 
     def _time_buttons(self, turn: Turn, mode: str) -> list[Button]:
         return [self._button(turn, label, mode, code) for label, code in PRESET_TIMES]

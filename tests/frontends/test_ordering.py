@@ -8,6 +8,8 @@ from datetime import datetime, timezone
 from telegram import Chat, Message, Update, User
 
 from bot.frontends.telegram.ordering import PerChatOrder
+from bot.frontends.telegram.screening import Screening
+from bot.safety import SafetyResult
 
 
 def _update(update_id: int, text: str, chat_id: int = 7) -> Update:
@@ -18,7 +20,8 @@ def _update(update_id: int, text: str, chat_id: int = 7) -> Update:
 
 def test_over_the_cap_ordinary_messages_are_dropped_but_a_crisis_is_handled() -> None:
     async def scenario() -> list[str]:
-        order = PerChatOrder(max_per_chat=2, urgent=lambda text: "kill myself" in text)
+        screening = Screening(lambda text: SafetyResult("crisis") if "kill myself" in text else SafetyResult())
+        order = PerChatOrder(max_per_chat=2, urgent=screening.is_urgent)
         gate = asyncio.Event()
         handled: list[str] = []
 

@@ -30,7 +30,6 @@ from bot.clock import FixedClock
 from bot.conversations import Conversations
 from bot.engine import callbacks
 from bot.engine.types import MAX_BUTTON_DATA, OutMessage
-from bot.features import build_features
 from bot.frontends.telegram.sending import parts_of
 from bot.frontends.telegram.splitting import MAX_MESSAGE
 from bot.store import Store
@@ -79,7 +78,7 @@ HUGE = [
 def chats(core: Core, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Conversations, Store]]:
     store = Store(tmp_path_factory.mktemp("props") / "props.sqlite3")
     clock = FixedClock(NOW)
-    conversations = build_conversations(core, store, clock, build_features(core, store, clock))
+    conversations = build_conversations(core, store, clock)
     for text in ("/country", "ireland", "/daily"):  # someone else, with everything stored
         conversations.handle_text(OTHER, text)
     conversations.handle_button(OTHER, "dl:t/0800")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 from html.parser import HTMLParser
 
 from rapidfuzz import fuzz
@@ -17,7 +18,6 @@ from bot.content.model import TOPICS, Content, Flow
 from bot.content.problems import Problem
 from bot.content import style
 from bot.engine import callbacks
-from bot.matching import Matcher
 from bot.matching.terms import terms
 from bot.text import Normaliser
 
@@ -286,9 +286,11 @@ def _source_checks(content: Content) -> list[Problem]:
             for source in content.sources.values() if source.id not in cited]
 
 
-def check_content(loaded: Loaded, matcher: Matcher, normaliser: Normaliser) -> list[Problem]:
-    """Run every cross-file check; the matcher is passed so checks see what it sees."""
+def check_content(loaded: Loaded, normaliser: Normaliser, root: Path) -> list[Problem]:
+    """Run every cross-file check; the normaliser is the matcher's, so checks see what it sees.
+    The rules of voice are read from ``root``'s content/style_rules.yaml."""
     content = loaded.content
+    rules = style.load_style_rules(root / style.RULES_FILE)
     checks: list[Callable[[], list[Problem]]] = [
         lambda: _flows_checks(content),
         lambda: _alike_examples(content, normaliser),
@@ -296,13 +298,7 @@ def check_content(loaded: Loaded, matcher: Matcher, normaliser: Normaliser) -> l
         lambda: _message_checks(loaded),
         lambda: _resource_checks(content),
         lambda: _source_checks(content),
-        # Rules of voice from content/style_rules.yaml (see bot/content/style.py).
-        lambda: style.check_style_rules_file(),
-        lambda: style.check_never_say(loaded),
-        lambda: style.check_mc_claims(loaded),
-        lambda: style.check_emotional_words(loaded),
-        lambda: style.check_fact_sources(loaded),
-        lambda: style.check_message_length(loaded),
+        lambda: style.style_checks(loaded, rules),
     ]
     problems: list[Problem] = []
     for check in checks:
