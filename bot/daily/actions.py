@@ -13,26 +13,20 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from bot.daily import order
+from bot.daily.buttons import Act, data
 from bot.daily.compose import reflection_message, reflections_by_id, special_keys
 from bot.daily.repository import DATE_KINDS, DailyRepository, Job, Subscription
 from bot.daily.schedule import hhmm, local_date, parse_hhmm
 from bot.daily.timeparse import MONTH_NAMES, MonthDay
 from bot.daily.zones import Places, is_zone, local_now, place_name, zone
-from bot.engine import callbacks
 from bot.engine.types import Button, Effect, OutMessage
 from bot.engine.words import Words
 
-VERB = "dl"
 PRESET_TIMES = (("daily_label_morning", "0800"), ("daily_label_lunchtime", "1230"), ("daily_label_evening", "2000"))
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MAX_ZONE_BUTTONS = 8
 
 EffectHandler = Callable[[int, Effect], list[OutMessage]]
-
-
-def data(*parts: str) -> str:
-    """Button data for the daily feature: ``dl:part/part``."""
-    return callbacks.encode(VERB, "/".join(parts))
 
 
 def now_of(effect: Effect) -> datetime:
@@ -95,7 +89,7 @@ class DailyActions:
         buttons = []
         for zone_name in list(dict.fromkeys(zones))[:MAX_ZONE_BUTTONS]:
             label = self.words.text("daily_label_zone", place=place_name(zone_name), clock=local_now(zone_name, now))
-            target = ("z", time_code, zone_name) if time_code else ("zk", zone_name)
+            target = (Act.ZONE, time_code, zone_name) if time_code else (Act.ZONE_ONLY, zone_name)
             buttons.append(Button(label, data(*target)))
         return buttons
 
@@ -112,7 +106,7 @@ class DailyActions:
 
     def not_subscribed(self) -> list[OutMessage]:
         """The start of the flow, for someone without a subscription."""
-        buttons = (*self.time_buttons("t"), self.button("daily_label_not_now", "no"))
+        buttons = (*self.time_buttons(Act.TIME), self.button("daily_label_not_now", Act.NOT_NOW))
         return [OutMessage(self.text("daily_intro"), buttons)]
 
     # ----------------------------------------------------------------- screens
@@ -132,18 +126,18 @@ class DailyActions:
         else:
             upcoming = sub.next_send or now
             text = self.text("daily_settings", when=self.when(upcoming, sub.zone, now), **values)
-        buttons = [self.button("daily_label_resume", "r")] if sub.paused_at(now) else []
-        buttons += [self.button("daily_label_change_time", "ct"), self.button("daily_label_change_zone", "cz")]
+        buttons = [self.button("daily_label_resume", Act.RESUME)] if sub.paused_at(now) else []
+        buttons += [self.button("daily_label_change_time", Act.CHANGE_TIME), self.button("daily_label_change_zone", Act.CHANGE_ZONE)]
         if not sub.paused_at(now):
-            buttons.append(self.button("daily_label_pause", "pz"))
-        buttons += [self.button("daily_label_dates", "dd"), self.button("daily_label_stop", "stop"), self.menu()]
+            buttons.append(self.button("daily_label_pause", Act.PAUSE_ASK))
+        buttons += [self.button("daily_label_dates", Act.DATES), self.button("daily_label_stop", Act.STOP), self.menu()]
         return [OutMessage(text.strip(), tuple(buttons))]
 
     def confirm(self, key: str, sub: Subscription, now: datetime, *extra: Button) -> list[OutMessage]:
         upcoming = sub.next_send or now
         text = self.text(key, time=hhmm(sub.local_time), zone=place_name(sub.zone),
                          when=self.when(upcoming, sub.zone, now))
-        return [OutMessage(text.strip(), (*extra, self.button("daily_label_settings", "set"), self.menu()))]
+        return [OutMessage(text.strip(), (*extra, self.button("daily_label_settings", Act.SETTINGS), self.menu()))]
 
     # ----------------------------------------------------------------- time and zone
     def time_chosen(self, chat_id: int, effect: Effect) -> list[OutMessage]:
@@ -160,7 +154,7 @@ class DailyActions:
     def zone_question(self, key: str, zones: list[str], now: datetime, time_code: str | None) -> list[OutMessage]:
         at = parse_hhmm(time_code or "")
         text = self.text(key, time=hhmm(at) if at else "")
-        buttons = (*self.zone_buttons(zones, now, time_code), self.button("daily_label_not_now", "no"))
+        buttons = (*self.zone_buttons(zones, now, time_code), self.button("daily_label_not_now", Act.NOT_NOW))
         return [OutMessage(text.strip(), buttons)]
 
     def ask_zone(self, chat_id: int, effect: Effect) -> list[OutMessage]:
@@ -184,7 +178,7 @@ class DailyActions:
         if at is None:
             return self.not_subscribed()
         sub = self.repository.subscribe(chat_id, at, zone_name, now)
-        return self.confirm("daily_subscribed", sub, now, self.button("daily_label_today", "now"))
+        return self.confirm("daily_subscribed", sub, now, self.button("daily_label_today", Act.NOW))
 
     # ----------------------------------------------------------------- reflections on request
     def now(self, chat_id: int, effect: Effect) -> list[OutMessage]:
@@ -219,7 +213,7 @@ class DailyActions:
         first = order.ordered(str(chat_id), now.date().toordinal(), self._ids)[0]
         reflection = self._reflections[first]
         return [reflection_message(self.content, reflection, (), with_settings=False),
-                OutMessage(self.text("daily_now_unsubscribed"), (self.button("daily_label_setup", "new"), self.menu()))]
+                OutMessage(self.text("daily_now_unsubscribed"), (self.button("daily_label_setup", Act.NEW), self.menu()))]
 
     # ----------------------------------------------------------------- pause, resume, stop
     def pause(self, chat_id: int, effect: Effect) -> list[OutMessage]:
@@ -257,10 +251,10 @@ class DailyActions:
             shared.append(f"{self.text('daily_kind_loss')}: {sub.loss_date.words()}")
         if shared:
             lines.append(self.text("daily_dates_current", dates="; ".join(shared)))
-        buttons = [self.button("daily_label_add_due", "da", "due"), self.button("daily_label_add_loss", "da", "loss")]
+        buttons = [self.button("daily_label_add_due", Act.DATE_ASK, "due"), self.button("daily_label_add_loss", Act.DATE_ASK, "loss")]
         if shared:
-            buttons.append(self.button("daily_label_remove_dates", "dx"))
-        buttons.append(self.button("daily_label_back", "set"))
+            buttons.append(self.button("daily_label_remove_dates", Act.DATES_CLEAR))
+        buttons.append(self.button("daily_label_back", Act.SETTINGS))
         return [OutMessage("\n\n".join(lines), tuple(buttons))]
 
     def date_keep(self, chat_id: int, effect: Effect) -> list[OutMessage]:
@@ -270,8 +264,8 @@ class DailyActions:
             return self.not_subscribed()
         if not self.repository.set_date(chat_id, kind, value, now_of(effect)):
             return self.not_subscribed()
-        return [OutMessage(self.text("daily_date_saved"), (self.button("daily_label_settings", "set"), self.menu()))]
+        return [OutMessage(self.text("daily_date_saved"), (self.button("daily_label_settings", Act.SETTINGS), self.menu()))]
 
     def dates_clear(self, chat_id: int, effect: Effect) -> list[OutMessage]:
         self.repository.clear_dates(chat_id, now_of(effect))
-        return [OutMessage(self.text("daily_dates_removed"), (self.button("daily_label_settings", "set"), self.menu()))]
+        return [OutMessage(self.text("daily_dates_removed"), (self.button("daily_label_settings", Act.SETTINGS), self.menu()))]
