@@ -1,6 +1,6 @@
 """Accuracy on the project's labelled sets, beside a TF-IDF nearest-example baseline.
 
-Feather's figures are those of tests/matching/test_accuracy.py and tests/test_safety.py:
+Feather's figures are those of tests/matching/test_accuracy.py and tests/safety/test_detector.py:
 top-1 topic accuracy on the on-topic labelled messages, the share of off-topic messages given no
 topic, follow-ups read in context, crisis and medical recall, false alarms on near-misses and on
 ordinary messages.

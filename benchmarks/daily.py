@@ -31,7 +31,7 @@ from pathlib import Path
 
 from benchmarks.common import labelled, log, percentile
 from bot.app import Core, build_conversations
-from bot.clock import FixedClock, SteppedTime
+from tests.support.clocks import FixedClock, SteppedTime
 from bot.daily import order
 from bot.daily.dispatcher import Dispatcher, SendResult
 from bot.daily.ratelimit import RateLimiter

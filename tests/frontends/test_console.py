@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import Core, build_conversations
-from bot.clock import FixedClock
+from tests.support.clocks import FixedClock
 from bot.frontends.console import ConsoleChat
 from bot.frontends.plain import to_plain
 from bot.store import Store

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from bot.clock import FixedClock
+from tests.support.clocks import FixedClock
 from bot.conversations import Conversations, TurnResult
 from bot.engine.types import Incoming
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import build_conversations
-from bot.clock import FixedClock
+from tests.support.clocks import FixedClock
 from bot.store import Store
 from tests.feather_testkit import real_core
 from tests.transcripts.runner import DEFAULT_START, TranscriptError, load_transcript, play

@@ -17,12 +17,6 @@ from tests.feather_testkit import real_core
 from tests.support.fake_bot_api import FakeBotApi
 
 
-@pytest.fixture(scope="session")
-def core() -> Core:
-    """The real dialogs and content, built once for the whole run (shared with other suites)."""
-    return real_core()
-
-
 class FaultyBotApi(FakeBotApi):
     """The fake Bot API plus a fault it lacks: a 200 answer whose JSON is cut short after the
     call was done (a proxy truncating it), so the body holds the start of real data, e.g. the

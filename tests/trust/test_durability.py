@@ -42,7 +42,7 @@ from bot.store import Store
 from bot.store.migrations import MIGRATIONS
 from tests.feather_testkit import clean_env
 from tests.support.telegram_text import parse_text
-from tests.test_telegram_bot import CELLS_QUESTION
+from tests.frontends.telegram.test_bot import CELLS_QUESTION
 from tests.trust.conftest import FaultyBotApi
 
 NOW = datetime(2026, 11, 25, 7, 59, tzinfo=timezone.utc)

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from bot.frontends.telegram.flood import CAPACITY, PER_SECOND, FloodGuard
-from tests.test_telegram_bot import ANNA, BEN, make_settings, says, shown
+from tests.frontends.telegram.test_bot import ANNA, BEN, make_settings, says, shown
 from tests.support.running_bot import RunningBot
 from tests.trust.conftest import FaultyBotApi
 

@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.app import Core, build_conversations
-from bot.clock import FixedClock
+from tests.support.clocks import FixedClock
 from bot.conversations import Conversations
 from bot.engine import callbacks
 from bot.engine.types import MAX_BUTTON_DATA, OutMessage

@@ -16,7 +16,7 @@ from datetime import datetime, time, timezone
 from pathlib import Path
 
 from bot.app import build_conversations
-from bot.clock import FixedClock
+from tests.support.clocks import FixedClock
 from bot.conversations import render_my_data
 from bot.daily.repository import DailyRepository
 from bot.daily.timeparse import MonthDay
@@ -24,7 +24,7 @@ from bot.engine.types import UserState
 from bot.frontends.plain import to_plain
 from bot.logging_setup import QUIET, setup_logging
 from bot.store import Store
-from tests.test_telegram_bot import (  # noqa: F401 - restore_logging is a fixture
+from tests.frontends.telegram.test_bot import (  # noqa: F401 - restore_logging is a fixture
     ANNA, BEN, CARA, CELLS_QUESTION, RunningBot, make_settings, presses, restore_logging, says, shown,
 )
 from tests.support.running_bot import RunningBot, roomy

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_telegram_bot import ANNA, BEN, CARA, make_settings, says, shown
+from tests.frontends.telegram.test_bot import ANNA, BEN, CARA, make_settings, says, shown
 from tests.support.running_bot import RunningBot
 from tests.trust.conftest import FaultyBotApi
 

@@ -22,7 +22,7 @@ from bot import PROJECT_ROOT
 from bot.daily.dispatcher import Dispatcher, SendResult
 from bot.daily.repository import DailyRepository
 from bot.store import Store
-from tests.test_daily_kit import FakeTime, RecordingSender, make_dispatcher, open_store, run, small_content, utc
+from tests.daily.kit import FakeTime, RecordingSender, make_dispatcher, open_store, run, small_content, utc
 
 MINUTE = timedelta(minutes=1)
 

@@ -9,14 +9,14 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.app import build_conversations
-from bot.clock import FixedClock
+from tests.support.clocks import FixedClock
 from bot.config import Settings
 from bot.daily import order
 from bot.daily.dispatcher import Dispatcher
 from bot.daily.repository import DailyRepository
 from bot.daily.schedule import to_db
 from bot.store import Store
-from tests.test_daily_kit import FakeTime, RecordingSender, open_store, real_core, run, utc
+from tests.daily.kit import FakeTime, RecordingSender, open_store, real_core, run, utc
 
 DUE = utc(2026, 1, 5, 8, 0)
 

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 
 from bot.app import build_conversations
-from bot.clock import FixedClock
+from tests.support.clocks import FixedClock
 from bot.conversations import Conversations
 from bot.daily.repository import DailyRepository
 from bot.engine.types import MAX_BUTTON_DATA, OutMessage
 from bot.frontends.console import ConsoleChat
 from bot.store import Store
-from tests.test_daily_dispatch import walk
-from tests.test_daily_kit import make_dispatcher, open_store, real_core, run, utc
+from tests.daily.test_dispatch import walk
+from tests.daily.kit import make_dispatcher, open_store, real_core, run, utc
 
 ANNA = 42
 
@@ -53,19 +53,8 @@ class Chat:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return open_store(tmp_path)
-
-
-@pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(utc(2026, 1, 5, 7, 0))  # a Monday, 07:00 in London
-
-
-@pytest.fixture
-def conversations(store: Store, clock: FixedClock) -> Conversations:
-    core = real_core()
-    return build_conversations(core, store, clock)
 
 
 @pytest.fixture

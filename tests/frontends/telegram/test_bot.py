@@ -43,12 +43,6 @@ CELLS_QUESTION = "how long do the babys cells stay in me"
 # ----------------------------------------------------------------------------------- harness
 
 
-@pytest.fixture(scope="module")
-def core() -> Core:
-    """The real content (not strict: colleagues are still writing dialogs)."""
-    return build_core(PROJECT_ROOT, strict=False)
-
-
 @pytest.fixture
 def api() -> Iterator[FakeBotApi]:
     with FakeBotApi() as server:

@@ -13,7 +13,7 @@ import pytest
 
 from bot import PROJECT_ROOT
 from bot.app import Core, build_conversations, build_core
-from bot.clock import FixedClock
+from tests.support.clocks import FixedClock
 from bot.conversations import Conversations
 from bot.engine.engine import Engine
 from bot.engine.turn import Turn
@@ -24,25 +24,6 @@ from tests.feather_testkit import NOW, make_root, run_bot
 CRISIS = "honestly i just want to end it all, i can't do this"
 MEDICAL = "i'm soaking through a pad every 30 mins and feel dizzy"
 EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u2B50\u2B55\u231A-\u23FF]")
-
-
-@pytest.fixture(scope="module")
-def core() -> Core:
-    """The real content, errors allowed (colleagues are still writing); our own copy, because
-    conversations attach features to its engine."""
-    return build_core(PROJECT_ROOT, strict=False)
-
-
-@pytest.fixture
-def store(tmp_path: Path):
-    store = Store(tmp_path / "feather.sqlite3")
-    yield store
-    store.close()
-
-
-@pytest.fixture
-def conversations(core: Core, store: Store) -> Conversations:
-    return build_conversations(core, store, FixedClock(NOW))
 
 
 def said(messages: list[OutMessage]) -> str:

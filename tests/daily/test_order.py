@@ -7,8 +7,8 @@ from datetime import time, timedelta
 from pathlib import Path
 
 from bot.daily.repository import DailyRepository
-from tests.test_daily_dispatch import subscribe, walk
-from tests.test_daily_kit import make_dispatcher, open_store, real_core, run, small_content, utc
+from tests.daily.test_dispatch import subscribe, walk
+from tests.daily.kit import make_dispatcher, open_store, real_core, run, small_content, utc
 
 DAY = timedelta(days=1)
 
