@@ -125,12 +125,12 @@ class TfidfBaseline:
 
     def predictor(self, texts: Sequence[str]) -> Callable[[str, str | None], str]:
         """``predict`` for these texts, computed in one batch (for the accuracy figures)."""
-        found = dict(zip(texts, self.nearest_many(texts)))
+        found = dict(zip(texts, self.nearest_many(texts), strict=False))
         return lambda text, context=None: self.decide(*found[text])
 
     def tune(self, items: Sequence[dict[str, str]]) -> float:
         """The threshold that gets the most labelled messages right (ties: the lowest)."""
-        found = list(zip(self.nearest_many([i["text"] for i in items]), [i["topic"] for i in items]))
+        found = list(zip(self.nearest_many([i["text"] for i in items]), [i["topic"] for i in items], strict=False))
         best_threshold, best_right = 0.0, -1
         for step in range(0, 101):
             threshold = step / 100

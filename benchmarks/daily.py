@@ -26,12 +26,11 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks.common import labelled, log, percentile
 from bot.app import Core, build_conversations
-from tests.support.clocks import FixedClock, SteppedTime
 from bot.daily import order
 from bot.daily.dispatcher import Dispatcher, SendResult
 from bot.daily.ratelimit import RateLimiter
@@ -39,8 +38,9 @@ from bot.daily.repository import DailyRepository
 from bot.daily.schedule import to_db
 from bot.engine.types import OutMessage
 from bot.store import Store
+from tests.support.clocks import FixedClock, SteppedTime
 
-DUE = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
+DUE = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 TELEGRAM_RATE = 30.0
 LIFTED_RATE = 1e9
 CHATTER_GAP = 0.01
@@ -63,7 +63,7 @@ class InstantSender:
 def make_template(path: Path, count: int) -> Path:
     """``count`` people at 08:00 London, all due at ``DUE`` (written directly into the store)."""
     store = Store(path)
-    stamp = to_db(datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc))
+    stamp = to_db(datetime(2026, 3, 1, 12, 0, tzinfo=UTC))
     rows = [(chat, "08:00", "Europe/London", to_db(DUE), order.new_seed(), stamp, stamp)
             for chat in range(1, count + 1)]
     with store.transaction() as db:

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from bot.checks import check_content
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.checks import check_content
 from bot.content.loader import load_content
 from bot.content.model import Content
 from bot.content.problems import ContentInvalid, Problem

@@ -12,14 +12,14 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from html import escape
 from typing import Any
 
 from bot.clock import Clock
 from bot.engine.engine import Engine
-from bot.engine.words import Words
 from bot.engine.types import Effect, Incoming, OutMessage, Reply
+from bot.engine.words import Words
 from bot.safety import SafetyResult
 from bot.store import Store
 
@@ -191,7 +191,7 @@ def _shown(words: Words, name: str, value: Any) -> str:
             moment = datetime.fromisoformat(text)
         except ValueError:
             return text
-        moment = moment.astimezone(timezone.utc) if moment.tzinfo else moment  # stored in UTC
+        moment = moment.astimezone(UTC) if moment.tzinfo else moment  # stored in UTC
         return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}, {moment:%H:%M} UTC"
     if name.endswith("_date"):
         try:

@@ -13,8 +13,8 @@ from tests.feather_testkit import NOW, build, make_root
 def test_the_daily_time_zones_come_from_the_given_folder(tmp_path: Path) -> None:
     root = make_root(tmp_path, slim=True)
     cities = root / "content" / "cities.yaml"
-    cities.write_text(cities.read_text(encoding="utf-8").replace("cities:\n", "cities:\n  Zqxville: Pacific/Chatham\n", 1),
-                      encoding="utf-8")
+    listed = cities.read_text(encoding="utf-8").replace("cities:\n", "cities:\n  Zqxville: Pacific/Chatham\n", 1)
+    cities.write_text(listed, encoding="utf-8")
     engine = build(root).engine
     state = UserState(pending="daily_zone", pending_data={"time": "0800"})
     reply = engine.handle(state, Incoming(NOW, text="zqxville"))

@@ -3,16 +3,13 @@ store, as every front end uses it."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from bot.app import Core, build_conversations
-from tests.support.clocks import FixedClock
+from bot.app import Core
 from bot.conversations import Conversations
 from bot.engine.types import UserState
 from bot.store import Store
-from tests.feather_testkit import NOW, build, make_root
+from tests.feather_testkit import build, make_root
 
 
 @pytest.fixture(scope="module")

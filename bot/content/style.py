@@ -258,15 +258,16 @@ def spoken_texts(loaded: Loaded) -> list[Spoken]:
         for field_name, text in (("urgent_medical", country.urgent_medical),):
             out.append(Spoken(country.where, f"{field_name} of {country.code}", text, "resource"))
         for service in country.services:
-            for field_name, text in (
+            fields: tuple[tuple[str, str | None], ...] = (
                 ("name", service.name),
                 ("offers", service.offers),
                 ("hours", service.hours),
                 ("note", service.note),
-            ):
-                if text:
+            )
+            for field_name, said in fields:
+                if said:
                     out.append(
-                        Spoken(service.where, f"{field_name} of {service.id}", text, "resource")
+                        Spoken(service.where, f"{field_name} of {service.id}", said, "resource")
                     )
     return out
 

@@ -127,7 +127,8 @@ class DailyActions:
             upcoming = sub.next_send or now
             text = self.text("daily_settings", when=self.when(upcoming, sub.zone, now), **values)
         buttons = [self.button("daily_label_resume", Act.RESUME)] if sub.paused_at(now) else []
-        buttons += [self.button("daily_label_change_time", Act.CHANGE_TIME), self.button("daily_label_change_zone", Act.CHANGE_ZONE)]
+        buttons += [self.button("daily_label_change_time", Act.CHANGE_TIME),
+                    self.button("daily_label_change_zone", Act.CHANGE_ZONE)]
         if not sub.paused_at(now):
             buttons.append(self.button("daily_label_pause", Act.PAUSE_ASK))
         buttons += [self.button("daily_label_dates", Act.DATES), self.button("daily_label_stop", Act.STOP), self.menu()]
@@ -212,8 +213,9 @@ class DailyActions:
             return self.not_subscribed()
         first = order.ordered(str(chat_id), now.date().toordinal(), self._ids)[0]
         reflection = self._reflections[first]
+        setup = self.button("daily_label_setup", Act.NEW)
         return [reflection_message(self.content, reflection, (), with_settings=False),
-                OutMessage(self.text("daily_now_unsubscribed"), (self.button("daily_label_setup", Act.NEW), self.menu()))]
+                OutMessage(self.text("daily_now_unsubscribed"), (setup, self.menu()))]
 
     # ----------------------------------------------------------------- pause, resume, stop
     def pause(self, chat_id: int, effect: Effect) -> list[OutMessage]:
@@ -251,7 +253,8 @@ class DailyActions:
             shared.append(f"{self.text('daily_kind_loss')}: {sub.loss_date.words()}")
         if shared:
             lines.append(self.text("daily_dates_current", dates="; ".join(shared)))
-        buttons = [self.button("daily_label_add_due", Act.DATE_ASK, "due"), self.button("daily_label_add_loss", Act.DATE_ASK, "loss")]
+        buttons = [self.button("daily_label_add_due", Act.DATE_ASK, "due"),
+                   self.button("daily_label_add_loss", Act.DATE_ASK, "loss")]
         if shared:
             buttons.append(self.button("daily_label_remove_dates", Act.DATES_CLEAR))
         buttons.append(self.button("daily_label_back", Act.SETTINGS))
@@ -264,8 +267,11 @@ class DailyActions:
             return self.not_subscribed()
         if not self.repository.set_date(chat_id, kind, value, now_of(effect)):
             return self.not_subscribed()
-        return [OutMessage(self.text("daily_date_saved"), (self.button("daily_label_settings", Act.SETTINGS), self.menu()))]
+        return [OutMessage(self.text("daily_date_saved"), self.settings_and_menu())]
 
     def dates_clear(self, chat_id: int, effect: Effect) -> list[OutMessage]:
         self.repository.clear_dates(chat_id, now_of(effect))
-        return [OutMessage(self.text("daily_dates_removed"), (self.button("daily_label_settings", Act.SETTINGS), self.menu()))]
+        return [OutMessage(self.text("daily_dates_removed"), self.settings_and_menu())]
+
+    def settings_and_menu(self) -> tuple[Button, ...]:
+        return (self.button("daily_label_settings", Act.SETTINGS), self.menu())

@@ -45,19 +45,19 @@ class SendResult:
     detail: str = ""
 
     @classmethod
-    def ok(cls) -> "SendResult":
+    def ok(cls) -> SendResult:
         return cls("ok")
 
     @classmethod
-    def blocked(cls, detail: str = "") -> "SendResult":
+    def blocked(cls, detail: str = "") -> SendResult:
         return cls("blocked", detail=detail)
 
     @classmethod
-    def retry_after(cls, seconds: float) -> "SendResult":
+    def retry_after(cls, seconds: float) -> SendResult:
         return cls("retry_after", seconds=float(seconds))
 
     @classmethod
-    def error(cls, detail: str = "") -> "SendResult":
+    def error(cls, detail: str = "") -> SendResult:
         return cls("error", detail=detail)
 
 

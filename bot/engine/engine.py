@@ -102,7 +102,8 @@ class Engine:
         if command:
             turn.forget_pending()
             name, args = command.group(1).lower(), (command.group(2) or "").strip()
-            return self._commands.get(name, lambda turn, _: turn.menu_reply())(turn, args)
+            handler = self._commands.get(name)
+            return handler(turn, args) if handler else turn.menu_reply()
         if turn.state.pending:
             answer = self._pending.get(turn.state.pending)
             answered = answer(turn, text) if answer else None

@@ -48,7 +48,7 @@ class UserState:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "UserState":
+    def from_dict(cls, data: dict[str, Any]) -> UserState:
         known = {k: data[k] for k in cls().to_dict() if k in data}
         return cls(**known)
 

@@ -18,7 +18,7 @@ class Words:
     def __init__(self, content: Content) -> None:
         self.content = content
 
-    def text(self, key: str, rotation: int = 0, **values: str) -> str:
+    def text(self, key: str, rotation: int = 0, /, **values: str) -> str:
         variants = self.content.messages.get(key) or (key,)
         chosen = variants[rotation % len(variants)]
         return chosen.format(**{k: escape(v) for k, v in values.items()}) if values else chosen

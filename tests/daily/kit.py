@@ -9,13 +9,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, time, timezone
-from functools import lru_cache
+from datetime import UTC, datetime, time
 from pathlib import Path
 
-from bot import PROJECT_ROOT
-from bot.app import Core, build_core
-from tests.support.clocks import SteppedTime
 from bot.content.model import Content, Reflection
 from bot.content.yamlsrc import Where
 from bot.daily.dispatcher import Dispatcher, SendResult
@@ -23,8 +19,9 @@ from bot.daily.repository import DailyRepository
 from bot.engine.types import OutMessage
 from bot.store import Store
 from tests.feather_testkit import real_core
+from tests.support.clocks import SteppedTime
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def utc(*args: int) -> datetime:
@@ -78,7 +75,8 @@ class RecordingSender:
 
 
 def make_dispatcher(store: Store, content: Content | None = None, sender: RecordingSender | None = None,
-                    rate: float = 1000.0, clock: FakeTime | None = None, **options) -> tuple[Dispatcher, RecordingSender, FakeTime]:
+                    rate: float = 1000.0, clock: FakeTime | None = None,
+                    **options) -> tuple[Dispatcher, RecordingSender, FakeTime]:
     clock = clock or FakeTime()
     sender = sender or RecordingSender(clock)
     dispatcher = Dispatcher(DailyRepository(store), content or real_core().content, sender, rate=rate,

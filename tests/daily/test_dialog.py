@@ -5,19 +5,17 @@ from __future__ import annotations
 
 import io
 from datetime import date, time, timedelta
-from pathlib import Path
 
 import pytest
 
-from bot.app import build_conversations
-from tests.support.clocks import FixedClock
 from bot.conversations import Conversations
 from bot.daily.repository import DailyRepository
 from bot.engine.types import MAX_BUTTON_DATA, OutMessage
 from bot.frontends.console import ConsoleChat
 from bot.store import Store
+from tests.daily.kit import make_dispatcher, real_core, run, utc
 from tests.daily.test_dispatch import walk
-from tests.daily.kit import make_dispatcher, open_store, real_core, run, utc
+from tests.support.clocks import FixedClock
 
 ANNA = 42
 

@@ -11,9 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import PROJECT_ROOT
-from bot.app import Core, build_conversations, build_core
-from tests.support.clocks import FixedClock
+from bot.app import Core
 from bot.conversations import Conversations
 from bot.engine.engine import Engine
 from bot.engine.turn import Turn
@@ -62,7 +60,8 @@ class Swallow:
 # ---------------------------------------------------------------------------- first, always
 @pytest.mark.parametrize("pending", ["country", "zz_question", "daily_time", "daily_zone"])
 def test_a_crisis_in_the_middle_of_a_question_is_answered_first(core: Core, pending: str) -> None:
-    engine = Engine(core.content, core.normaliser, core.matcher, core.safety, features=[core.engine.features[0], Swallow()])
+    features = [core.engine.features[0], Swallow()]
+    engine = Engine(core.content, core.normaliser, core.matcher, core.safety, features=features)
     reply = engine.handle(UserState(pending=pending, pending_data={"x": "y"}), Incoming(NOW, text=CRISIS))
     assert reply.events == ["crisis_response_sent"]
     assert "SWALLOWED" not in said(reply.messages)

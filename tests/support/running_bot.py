@@ -115,7 +115,8 @@ def says(api: FakeBotApi, user: int, text: str, expect: int = 1) -> list[SentMes
     return api.wait_for_messages(user, expect)
 
 
-def presses(api: FakeBotApi, user: int, label: str, expect: int = 1, message_id: int | None = None) -> list[SentMessage]:
+def presses(api: FakeBotApi, user: int, label: str, expect: int = 1,
+            message_id: int | None = None) -> list[SentMessage]:
     api.mark()
     api.press_button_by_text(user, message_id, label)
     return api.wait_for_messages(user, expect)

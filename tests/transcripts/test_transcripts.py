@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from bot.app import build_conversations
-from tests.support.clocks import FixedClock
 from bot.store import Store
 from tests.feather_testkit import real_core
+from tests.support.clocks import FixedClock
 from tests.transcripts.runner import DEFAULT_START, TranscriptError, load_transcript, play
 
 HERE = Path(__file__).parent

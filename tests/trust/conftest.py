@@ -12,8 +12,6 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.app import Core
-from tests.feather_testkit import real_core
 from tests.support.fake_bot_api import FakeBotApi
 
 

@@ -25,7 +25,14 @@ from bot.daily.repository import DailyRepository
 from bot.logging_setup import setup_logging
 from tests.feather_testkit import clean_env
 from tests.frontends.telegram.test_bot import (  # noqa: F401 - restore_logging is a fixture
-    ANNA, BEN, free_port, make_settings, presses, restore_logging, says, shown,
+    ANNA,
+    BEN,
+    free_port,
+    make_settings,
+    presses,
+    restore_logging,
+    says,
+    shown,
 )
 from tests.support.running_bot import RunningBot
 from tests.trust.conftest import FaultyBotApi

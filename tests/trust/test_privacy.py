@@ -12,11 +12,10 @@ import json
 import logging
 import os
 import stat
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 from pathlib import Path
 
 from bot.app import build_conversations
-from tests.support.clocks import FixedClock
 from bot.conversations import render_my_data
 from bot.daily.repository import DailyRepository
 from bot.daily.timeparse import MonthDay
@@ -25,12 +24,21 @@ from bot.frontends.plain import to_plain
 from bot.logging_setup import QUIET, setup_logging
 from bot.store import Store
 from tests.frontends.telegram.test_bot import (  # noqa: F401 - restore_logging is a fixture
-    ANNA, BEN, CARA, CELLS_QUESTION, RunningBot, make_settings, presses, restore_logging, says, shown,
+    ANNA,
+    BEN,
+    CARA,
+    CELLS_QUESTION,
+    make_settings,
+    presses,
+    restore_logging,
+    says,
+    shown,
 )
+from tests.support.clocks import FixedClock
 from tests.support.running_bot import RunningBot, roomy
 from tests.trust.conftest import FaultyBotApi
 
-NOW = datetime(2026, 11, 25, 7, 59, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 7, 59, tzinfo=UTC)
 
 # What /privacy promises is kept about a person, and every place it is kept. A new column (or a
 # new field in the conversation state) fails here until it is named in the promise, in

@@ -12,6 +12,7 @@ told once, politely, with the rest set aside unread; a crisis still goes through
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 from telegram import Update
@@ -59,10 +60,8 @@ class PrivateChatHandlers:
             return
         if chat is not None and not await self._let_through(chat.id):
             return  # a flood of presses costs no calls to Telegram, not even the spinner's
-        try:
+        with contextlib.suppress(BadRequest):  # too old to answer: the press still deserves its reply
             await query.answer()
-        except BadRequest:
-            pass  # too old to answer: the press still deserves its reply
         if chat is None or chat.type != chat.PRIVATE or not isinstance(query.data, str):
             return
         replies = await asyncio.to_thread(self.conversations.handle_button, chat.id, query.data)

@@ -46,6 +46,9 @@ from bot.store import Store
 
 log = logging.getLogger(__name__)
 
+TelegramApp = Application[Any, Any, Any, Any, Any, Any]
+"""PTB's Application, its context and data types left as PTB's defaults."""
+
 ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY)
 """All Feather reads. Edited messages, channel posts, reactions... are never even delivered."""
 BOOTSTRAP_RETRIES = 5
@@ -98,7 +101,7 @@ def build_application(
     rate_limiter: RetryingRateLimiter | None = None,
     flood: FloodGuard | None = None,
     read_timeout: float | None = None,
-) -> Application:
+) -> TelegramApp:
     """The whole Telegram bot, ready for ``serve`` (or a test's own start/stop).
 
     ``read_timeout``: seconds to wait for Telegram's answer to a call (PTB's default, 5 s, when
@@ -135,7 +138,7 @@ def build_application(
     return application
 
 
-def register_handlers(application: Application, runtime: Runtime) -> None:
+def register_handlers(application: TelegramApp, runtime: Runtime) -> None:
     """Every handler, in one place. Within a group PTB runs only the first handler that matches,
     so order matters:
 
@@ -172,7 +175,7 @@ class _Lifecycle:
     def __init__(self, background: Sequence[BackgroundTask]) -> None:
         self.background = list(background)
 
-    async def post_init(self, application: Application) -> None:
+    async def post_init(self, application: TelegramApp) -> None:
         """Registers the command menu and starts background tasks once Telegram knows the bot."""
         logging.getLogger("telegram.ext").removeFilter(STARTUP_FILTER)  # from now on, PTB speaks
         runtime: Runtime = application.bot_data[RUNTIME_KEY]
@@ -186,11 +189,11 @@ class _Lifecycle:
         mode = "webhook" if runtime.settings.webhook_url else "long polling"
         log.info("Feather is connected to Telegram as @%s; starting %s", application.bot.username, mode)
 
-    async def post_stop(self, application: Application) -> None:
+    async def post_stop(self, application: TelegramApp) -> None:
         """Cancels background tasks before the HTTP client closes."""
         await _cancel(application.bot_data[RUNTIME_KEY])
 
-    async def post_shutdown(self, application: Application) -> None:
+    async def post_shutdown(self, application: TelegramApp) -> None:
         """Closes the store (also after a failed start, when post_stop never ran)."""
         runtime: Runtime = application.bot_data[RUNTIME_KEY]
         await _cancel(runtime)
@@ -223,7 +226,7 @@ async def _cancel(runtime: Runtime) -> None:
 _DEFAULT: Any = object()
 
 
-def serve(application: Application, settings: Settings, *, stop_signals: Any = _DEFAULT) -> None:
+def serve(application: TelegramApp, settings: Settings, *, stop_signals: Any = _DEFAULT) -> None:
     """Runs until SIGINT/SIGTERM (or ``application.stop_running()``): polling, or the webhook."""
     extra = {} if stop_signals is _DEFAULT else {"stop_signals": stop_signals}
     if settings.webhook_url:
@@ -268,8 +271,8 @@ def run_telegram(app: App, background: Sequence[BackgroundTask] = ()) -> int:
         return 1
     except OSError as exc:
         address = f"{settings.webhook_listen}:{settings.webhook_port}"
-        print(f"Feather will not start: could not listen on {address} for the webhook ({exc.strerror or type(exc).__name__}).",
-              file=sys.stderr)
+        reason = exc.strerror or type(exc).__name__
+        print(f"Feather will not start: could not listen on {address} for the webhook ({reason}).", file=sys.stderr)
         return 1
     finally:
         logging.getLogger("telegram.ext").removeFilter(STARTUP_FILTER)

@@ -12,7 +12,6 @@ import asyncio
 import html
 import logging
 from collections.abc import Sequence
-
 from datetime import timedelta
 from typing import Any
 

@@ -15,9 +15,7 @@ import json
 import logging
 import shutil
 import socket
-import threading
-import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,13 +25,11 @@ from bot import PROJECT_ROOT
 from bot.app import Core, build_app, build_core
 from bot.config import Settings
 from bot.frontends.telegram import runner
-from bot.frontends.telegram.retrying import RetryingRateLimiter
 from bot.frontends.telegram.splitting import MAX_MESSAGE
 from bot.frontends.telegram.webhook import MAX_WEBHOOK_BODY
 from bot.logging_setup import QUIET, setup_logging
-from bot.store import Store
-from tests.support.fake_bot_api import FakeBotApi, SentMessage
-from tests.support.running_bot import RunningBot, data_of, make_settings, presses, says, wait_for_port
+from tests.support.fake_bot_api import FakeBotApi
+from tests.support.running_bot import RunningBot, make_settings, presses, says
 from tests.support.telegram_text import parse_text, utf16_len
 
 ANNA, BEN, CARA = 1001, 1002, 1003
@@ -436,8 +432,8 @@ def test_debug_logs_never_show_the_token_or_what_anyone_wrote(tmp_path, core, re
         logging.getLogger().addHandler(keep)
         with RunningBot(api, settings, core) as bot:
             original = bot.runtime.conversations.handle_text
-            bot.runtime.conversations.handle_text = lambda c, t, l=None, s=None: (
-                (_ for _ in ()).throw(ValueError(f"{t} {token}")) if "explode" in t else original(c, t, l, s))
+            bot.runtime.conversations.handle_text = lambda c, t, hint=None, s=None: (
+                (_ for _ in ()).throw(ValueError(f"{t} {token}")) if "explode" in t else original(c, t, hint, s))
             says(api, ANNA, f"/start {marker}")
             says(api, ANNA, f"{CELLS_QUESTION} {marker}")
             presses(api, ANNA, "☰ Menu")

@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 
 from bot.app import Core, build_app
-from tests.support.clocks import FixedClock
 from bot.daily.repository import DailyRepository
 from bot.engine.types import Button, OutMessage
 from bot.frontends.telegram import runner
 from bot.frontends.telegram.sending import Sender
 from bot.store import Store
-from tests.support.fake_bot_api import FakeBotApi
 from tests.daily.kit import real_core, utc
+from tests.support.clocks import FixedClock
+from tests.support.fake_bot_api import FakeBotApi
 from tests.support.running_bot import RunningBot, make_settings, presses, says
 
 ANNA, BEN = 2001, 2002
