@@ -122,3 +122,11 @@ def test_daily_and_safety_know_nothing_of_telegram_or_the_engine_replies() -> No
             assert not any(t.startswith("bot.frontends") for t in targets), module
         if module.startswith("bot.safety"):
             assert not any(t.startswith(("bot.engine", "bot.daily", "bot.app")) for t in targets), module
+
+
+def test_the_folder_list_in_docs_architecture_matches_bot() -> None:
+    text = (PROJECT_ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    block = text.split("## Folders", 1)[1].split("```", 2)[1]
+    listed = {line.split()[0].rstrip("/") for line in block.splitlines()[1:] if line.startswith("  ")}
+    actual = {p.name for p in BOT.iterdir() if not p.name.startswith("__") and (p.suffix == ".py" or p.is_dir())}
+    assert listed == actual
