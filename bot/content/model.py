@@ -9,8 +9,8 @@ from bot.content.yamlsrc import Where
 TOPICS: tuple[str, ...] = (
     "mc_what", "mc_after_loss", "mc_duration", "mc_where", "mc_effects", "mc_other_sources",
     "mc_evidence", "loss_fault", "loss_common", "loss_types", "loss_physical",
-    "loss_medical_urgent", "loss_ttc", "loss_recurrent", "grief_feelings", "grief_partner",
-    "grief_others", "grief_dates", "grief_validation", "grief_supporting", "remember_ideas",
+    "loss_medical_urgent", "loss_ttc", "loss_recurrent", "loss_story", "grief_feelings",
+    "grief_partner", "grief_others", "grief_dates", "grief_validation", "grief_supporting", "remember_ideas",
     "remember_tattoo", "remember_keepsake", "remember_name", "resources", "daily_reflection",
     "about_bot", "greeting", "thanks", "goodbye",
 )
