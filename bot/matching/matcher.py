@@ -59,6 +59,11 @@ class Weights:
     context_boost: float = 20.0
     context_log_odds: float = 4.0
     """How much more likely the last topic's theme is, for a short follow-up."""
+    overrule_floor: float = 50.0
+    overrule_margin: float = 10.0
+    """When the everyday vocabulary wins the ranking but a topic is at least this similar, and
+    this much more similar than the everyday examples, the topic is meant ("what should we do on
+    her first birthday" shares "what should we do" with everyday questions)."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,12 @@ class Matcher:
         texts = [(flow.topic, ex.text) for flow in flows for ex in flow.examples]
         texts += [(OUT_OF_SCOPE, text) for text in out_of_scope or []]
         raw = [(topic, self._terms(normaliser.words(text))) for topic, text in texts]
+        # A message written exactly as an example (after normalising) takes that example's topic:
+        # "who are you" or "what can you do" are all question words, too little for the scores.
+        exact: dict[str, set[str]] = defaultdict(set)
+        for topic, text in texts:
+            exact[normaliser.normalise(text)].add(topic)
+        self._exact = {key: next(iter(found)) for key, found in exact.items() if len(found) == 1 and key}
         raw = [(topic, t) for topic, t in raw if t]
         topics_with_term: dict[str, set[str]] = defaultdict(set)
         for topic, example_terms in raw:
@@ -246,6 +257,9 @@ class Matcher:
         with the question at the end), each sentence or window is weighed on its own and the one
         closest to a topic decides, so the question is not drowned by the story around it.
         """
+        exact = self._exact.get(self._normaliser.normalise(text))
+        if exact is not None:
+            return Match(None if exact == OUT_OF_SCOPE else exact, 100.0, ())
         sentences = self._sentences(text)
         windows = self._windows(sentences)
         family = self._context_family(windows, context_topic)
@@ -255,6 +269,7 @@ class Matcher:
         similarity = self._similarities(windows, context_topic)
         bonus = {t: self.weights.context_log_odds for t in family}
         ranked = self._ranked(self._bayes.posteriors([t for s in sentences for t in s], bonus), similarity)
+        ranked = self._overrule_out_of_scope(ranked, similarity)
         weak = ranked and (ranked[0] == OUT_OF_SCOPE or similarity.get(ranked[0], 0.0) < self.threshold)
         if weak and len(windows) > 1:
             # The best of many windows needs a higher bar than one whole message.
@@ -268,6 +283,19 @@ class Matcher:
         if topic == OUT_OF_SCOPE or score < self.threshold or (too_little and topic not in family):
             return Match(None, score, candidates)
         return Match(topic, score, candidates)
+
+    def _overrule_out_of_scope(self, ranked: list[str], similarity: dict[str, float]) -> list[str]:
+        """A topic much closer to its examples than the everyday ones goes first (see Weights)."""
+        if not ranked or ranked[0] != OUT_OF_SCOPE:
+            return ranked
+        real = [t for t in ranked if t != OUT_OF_SCOPE]
+        if not real:
+            return ranked
+        closest = max(real, key=lambda t: similarity[t])
+        best = similarity[closest]
+        if best >= self.weights.overrule_floor and best - similarity.get(OUT_OF_SCOPE, 0.0) >= self.weights.overrule_margin:
+            return [closest] + [t for t in ranked if t != closest]
+        return ranked
 
     def _ranked(self, posterior: dict[str, float], similarity: dict[str, float]) -> list[str]:
         """Topics with some similarity (and out-of-scope), most probable first, ties by name."""

@@ -24,19 +24,44 @@ GENERIC = frozenset(
 _SUFFIXES = ("ations", "ation", "ings", "ing", "edly", "ied", "ies", "ed", "es", "s", "ly", "y", "e")
 
 
+_DOUBLED = frozenset("bdgmnprt")
+"""Consonants doubled before -ing/-ed ("sitting", "stopped", "planned"): undoubled after cutting."""
+
+
 def stem(word: str) -> str:
     """A deliberately light stemmer: consistent rather than pretty ("miscarried" ~ "miscarry")."""
     for _ in range(2):
         for suffix in _SUFFIXES:
             if word.endswith(suffix) and len(word) - len(suffix) >= 3:
                 word = word[: -len(suffix)]
+                if suffix in ("ing", "ed") and len(word) >= 4 and word[-1] == word[-2] in _DOUBLED:
+                    word = word[:-1]
                 break
         else:
             break
     return word
 
 
+NUMBER = "num"
+"""What a short number becomes: "at 9 weeks" and "at 35 weeks" say the same to the matcher."""
+YEAR = "year"
+"""What a year (1900-2099) becomes: "in 1989" is about time, like "years ago"."""
+
+
+def _number(word: str) -> str:
+    """Short numbers and years as one term each; longer numbers (999, 111, 988) stay themselves."""
+    if len(word) <= 2:
+        return NUMBER
+    if len(word) == 4 and word[:2] in ("19", "20"):
+        return YEAR
+    return word
+
+
 def terms(words: list[str]) -> list[str]:
-    """Stemmed content words, in order, duplicates kept."""
-    return [stem(w) for w in words if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+    """Stemmed content words, in order, duplicates kept; numbers folded (see ``_number``)."""
+    return [
+        _number(w) if w.isdigit() else stem(w)
+        for w in words
+        if w not in STOPWORDS and (len(w) > 1 or w.isdigit())
+    ]
 
