@@ -64,6 +64,9 @@ class Weights:
     """When the everyday vocabulary wins the ranking but a topic is at least this similar, and
     this much more similar than the everyday examples, the topic is meant ("what should we do on
     her first birthday" shares "what should we do" with everyday questions)."""
+    everyday_margin: float = 20.0
+    """And the other way round: a topic wins the ranking but the everyday examples are this much
+    closer ("how long do red blood cells live, biology homework" is not about a pregnancy)."""
 
 
 @dataclass(frozen=True)
@@ -285,15 +288,20 @@ class Matcher:
         return Match(topic, score, candidates)
 
     def _overrule_out_of_scope(self, ranked: list[str], similarity: dict[str, float]) -> list[str]:
-        """A topic much closer to its examples than the everyday ones goes first (see Weights)."""
-        if not ranked or ranked[0] != OUT_OF_SCOPE:
+        """Similarity overrules the ranking when it clearly disagrees about "everyday" (see Weights)."""
+        if not ranked:
+            return ranked
+        everyday = similarity.get(OUT_OF_SCOPE, 0.0)
+        if ranked[0] != OUT_OF_SCOPE:
+            if everyday - similarity.get(ranked[0], 0.0) >= self.weights.everyday_margin:
+                return [OUT_OF_SCOPE] + [t for t in ranked if t != OUT_OF_SCOPE]
             return ranked
         real = [t for t in ranked if t != OUT_OF_SCOPE]
         if not real:
             return ranked
         closest = max(real, key=lambda t: similarity[t])
         best = similarity[closest]
-        if best >= self.weights.overrule_floor and best - similarity.get(OUT_OF_SCOPE, 0.0) >= self.weights.overrule_margin:
+        if best >= self.weights.overrule_floor and best - everyday >= self.weights.overrule_margin:
             return [closest] + [t for t in ranked if t != closest]
         return ranked
 

@@ -17,7 +17,8 @@ GENERIC = frozenset(
     """how what when where why who which whose long often soon much many best good bad new old
     next last first time day days week weeks year years say said tell help keep fix make
     made go going went come came get give take want need should way ways idea ideas normal
-    difference between people person thing""".split()
+    difference between people person thing explain simply simple easy mean means meaning
+    definition exactly worth""".split()
 )
 """Words that shape a question but say little about its subject: they count, but weakly."""
 
