@@ -59,14 +59,12 @@ class Weights:
     context_boost: float = 20.0
     context_log_odds: float = 4.0
     """How much more likely the last topic's theme is, for a short follow-up."""
-    overrule_floor: float = 50.0
-    overrule_margin: float = 10.0
-    """When the everyday vocabulary wins the ranking but a topic is at least this similar, and
-    this much more similar than the everyday examples, the topic is meant ("what should we do on
-    her first birthday" shares "what should we do" with everyday questions)."""
-    everyday_margin: float = 20.0
-    """And the other way round: a topic wins the ranking but the everyday examples are this much
-    closer ("how long do red blood cells live, biology homework" is not about a pregnancy)."""
+    once: float = 1.0
+    """Weight factor for a term that only one example uses: one use is weak evidence."""
+    everyday_log_odds: float = 5.0
+    everyday_bar: float = -10.0
+    """A message is everyday (no topic) when (similarity to the everyday examples - similarity to
+    the best topic) + everyday_log_odds x (log-odds of everyday vs that topic) >= everyday_bar."""
 
 
 @dataclass(frozen=True)
@@ -125,9 +123,14 @@ class Matcher:
         n_topics = max(1, len({topic for topic, _ in raw}))
         generic = {stem(word) for word in GENERIC}
         self._generic = frozenset(generic)
+        examples_with_term: dict[str, int] = defaultdict(int)
+        for _, example_terms in raw:
+            for term in set(example_terms):
+                examples_with_term[term] += 1
         self._idf = {
             term: (math.log((1 + n_topics) / (1 + len(topics))) + 0.2)
             * (self.weights.generic if term in generic else 1.0)
+            * (self.weights.once if examples_with_term[term] == 1 else 1.0)
             for term, topics in topics_with_term.items()
         }
         self._vocabulary = sorted(self._idf)
@@ -271,8 +274,8 @@ class Matcher:
                                             for s in sentences for t in s)
         similarity = self._similarities(windows, context_topic)
         bonus = {t: self.weights.context_log_odds for t in family}
-        ranked = self._ranked(self._bayes.posteriors([t for s in sentences for t in s], bonus), similarity)
-        ranked = self._overrule_out_of_scope(ranked, similarity)
+        posterior = self._bayes.posteriors([t for s in sentences for t in s], bonus)
+        ranked = self._everyday_last(self._ranked(posterior, similarity), posterior, similarity)
         weak = ranked and (ranked[0] == OUT_OF_SCOPE or similarity.get(ranked[0], 0.0) < self.threshold)
         if weak and len(windows) > 1:
             # The best of many windows needs a higher bar than one whole message.
@@ -287,23 +290,22 @@ class Matcher:
             return Match(None, score, candidates)
         return Match(topic, score, candidates)
 
-    def _overrule_out_of_scope(self, ranked: list[str], similarity: dict[str, float]) -> list[str]:
-        """Similarity overrules the ranking when it clearly disagrees about "everyday" (see Weights)."""
-        if not ranked:
-            return ranked
-        everyday = similarity.get(OUT_OF_SCOPE, 0.0)
-        if ranked[0] != OUT_OF_SCOPE:
-            if everyday - similarity.get(ranked[0], 0.0) >= self.weights.everyday_margin:
-                return [OUT_OF_SCOPE] + [t for t in ranked if t != OUT_OF_SCOPE]
-            return ranked
+    def _everyday_last(self, ranked: list[str], posterior: dict[str, float],
+                       similarity: dict[str, float]) -> list[str]:
+        """The best real topic first, unless the message is everyday; then "none" first.
+
+        Everyday when the everyday examples are about as close as the topic's (similarity) and
+        their vocabulary about as likely (naive Bayes), weighed together (see Weights).
+        """
         real = [t for t in ranked if t != OUT_OF_SCOPE]
         if not real:
             return ranked
-        closest = max(real, key=lambda t: similarity[t])
-        best = similarity[closest]
-        if best >= self.weights.overrule_floor and best - everyday >= self.weights.overrule_margin:
-            return [closest] + [t for t in ranked if t != closest]
-        return ranked
+        top = real[0]
+        log_odds = math.log(max(posterior.get(OUT_OF_SCOPE, 0.0), 1e-300)) - math.log(max(posterior[top], 1e-300))
+        closeness = similarity.get(OUT_OF_SCOPE, 0.0) - similarity[top]
+        if closeness + self.weights.everyday_log_odds * log_odds >= self.weights.everyday_bar:
+            return [OUT_OF_SCOPE, *real]
+        return [*real, OUT_OF_SCOPE]
 
     def _ranked(self, posterior: dict[str, float], similarity: dict[str, float]) -> list[str]:
         """Topics with some similarity (and out-of-scope), most probable first, ties by name."""
