@@ -18,6 +18,7 @@ is filed on its own.
 from __future__ import annotations
 
 import re
+from typing import Any
 from dataclasses import dataclass
 
 KEY = 3
@@ -196,7 +197,7 @@ def first_keys(pattern: str) -> frozenset[str] | None:
 # Nodes: ("chars", set) one character of a set; ("seq", [nodes]); ("alt", [nodes]);
 # ("rep", low, high, node); ("zero",) an anchor or a look-around (matches no characters);
 # ("open",) a character from a set too large to list (\\w, ".", [^x]): _Open if a key needs it.
-_Node = tuple  # type: ignore[type-arg]
+_Node = tuple[Any, ...]
 _ANCHORS = {"b", "B", "A", "Z"}
 _LITERAL_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "f": "\f", "v": "\v"}
 

@@ -351,7 +351,7 @@ def test_patterns_with_unknown_starts_are_tried_at_every_word() -> None:
 
 
 # ---------------------------------------------------------------------------- issue 11
-@lru_cache(maxsize=1)
+@cache
 def conversation_signals() -> dict[str, list]:  # type: ignore[type-arg]
     return yaml.safe_load((DATA / "safety_conversation_signals.yaml").read_text(encoding="utf-8"))
 
