@@ -184,6 +184,8 @@ def _shown(words: Words, name: str, value: Any) -> str:
         return f"{int(text[2:])} {_MONTHS[int(text[:2]) - 1]}"
     if name == "sent_ids":
         return ", ".join(text.split())
+    if name == "watch" and words.has(f"mydata_watch_{text}"):
+        return words.text(f"mydata_watch_{text}")
     if name in ("pending", "node"):
         return text.replace("_", " ")
     if name.endswith(("_at", "_utc", "_until")):

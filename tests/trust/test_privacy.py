@@ -53,6 +53,7 @@ PROMISED = {
     "opted-in dates": {("daily_subscriptions", "due_date"), ("daily_subscriptions", "loss_date")},
     "conversation position": {("chats", "state"), *{("state", f) for f in (
         "flow", "node", "last_topic", "pending", "pending_data", "turn")}},
+    "safety watch": {("state", f) for f in ("watch", "watch_until", "watch_left")},
     "timestamps": {("chats", "created_at"), ("chats", "updated_at"),
                    ("daily_subscriptions", "created_at"), ("daily_subscriptions", "updated_at")},
 }
@@ -130,7 +131,7 @@ def test_mydata_shows_every_stored_value_in_plain_labelled_lines(core, tmp_path:
     # field by field, its country once, from the country column).
     chats_row, daily_row = data["chats"][0], data["daily_subscriptions"][0]
     values = (len(chats_row) - 2) + (len(json.loads(chats_row["state"])) - 1) + (len(daily_row) - 1)
-    assert len([line for line in lines if line.startswith("• ")]) == values == 3 + 6 + 14
+    assert len([line for line in lines if line.startswith("• ")]) == values == 3 + 9 + 14
 
 
 def headings(core) -> set[str]:  # type: ignore[no-untyped-def]
