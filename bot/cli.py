@@ -70,7 +70,7 @@ def run_match(core: Core, context: str | None) -> int:
         topic = match.topic
         if safety.level == "medical":
             topic = "loss_medical_urgent"
-        level = safety.level if safety.level in ("crisis", "medical") else None
+        level = safety.level  # crisis, medical, checkin (the gentle question) or None
         print(json.dumps({"text": text, "topic": topic or "none", "score": match.score, "safety": level},
                          ensure_ascii=False), flush=True)
     return 0

@@ -243,7 +243,7 @@ def test_match_fills_in_safety(tmp_path: Path) -> None:
         "passing clots the size of golf balls": "medical",
         "my baby died at 20 weeks": None,
         "how much bleeding is normal after a miscarriage": None,
-        "this grief is killing me": None,
+        "this grief is killing me": "checkin",  # the gentle question (issue 11, item 7)
     }
     result = run_bot("--match", "--content", str(root), stdin="\n".join(lines) + "\n")
     assert result.returncode == 0, result.stderr
