@@ -131,11 +131,10 @@ class Engine:
                 return intercepted
         if self.normaliser.normalise(text) in _HELP_WORDS:
             return help_reply(turn)
-        if turn.safety.level == "checkin" and turn.safety.concern == "past":
-            watch.start(turn.state, watch.CHECKIN, turn.incoming.now)
+        if turn.safety.concern == "past":
             ordinary = self._on_free_text(turn, text)
             ordinary.messages.insert(0, past_message(turn))
-            ordinary.events.append("checkin_sent")
+            ordinary.events.append("past_crisis_acknowledged")
             return ordinary
         if turn.safety.level == "checkin":
             return checkin_reply(turn)

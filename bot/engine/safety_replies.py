@@ -133,11 +133,9 @@ def subject_messages(turn: Turn) -> list[OutMessage]:
 
 
 def past_message(turn: Turn) -> OutMessage:
-    """A crisis clearly over: warmth and a gentle check-in, before the help they asked for."""
-    buttons = (
-        _button(turn.words, "label_checkin_yes", callbacks.SAFE, "crisis"),
-        _button(turn.words, "label_checkin_no", callbacks.SAFE, "talk"),
-    )
+    """A crisis clearly over: warmth, the support one tap away, before the help they asked for.
+    Not an alarm, and not a question they must answer first."""
+    buttons = (_button(turn.words, "label_more_support", callbacks.SPECIAL, "support"),)
     return OutMessage(turn.text("checkin_past").strip(), buttons)
 
 
