@@ -295,6 +295,11 @@ class SafetyDetector:
                 continue
             seen.add(member.tag)
             level, _, language = member.tag.partition("_")
+            if level == "signal":  # a near-miss the crisis guards name is not a signal either
+                action = self._guard("crisis", "en", norm, starts, k, other.end(), memo)
+                if action != "ignore":
+                    results.append((level, language, None))
+                continue
             results.append((level, language, self._guard(level, language, norm, starts, k, other.end(), memo)))
         rank = {name: i for i, name in enumerate((*LEVELS, "signal", "concern"))}
         results.sort(key=lambda r: (r[2] is not None, rank[r[0]]))
