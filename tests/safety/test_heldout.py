@@ -1,10 +1,10 @@
-"""Held-out measurement of the safety check on phrasing nobody tuned it for.
+"""Measurements of the safety check on phrasing written blind.
 
-tests/data/safety_heldout.yaml was written without reading bot/safety/, content/safety.yaml or the
-other safety data, so these numbers show how the detector does on unseen messages. It is a
-measurement, not a specification: the assertions are only the floors that must hold (few false
-alarms on ordinary grief; most at-risk messages at least get a check-in). The team raises the bar
-as the detector improves. Do not tune the detector against this file; keep it held out.
+The held-out measurement now is round B (tests/data/safety_round_b.yaml, issue 11, below): measured
+once and never tuned on. tests/data/safety_heldout.yaml was an earlier held-out set; it was
+measured, reported in docs/safety.md, and then folded into development, so its floors below are
+a regression check now. Do not tune the detector against round B; a next held-out measurement
+needs a fresh blind round.
 
 See the full report with:  .venv/bin/python -m pytest tests/safety/test_heldout.py -s
 or:                        .venv/bin/python tests/safety/test_heldout.py
@@ -12,7 +12,7 @@ or:                        .venv/bin/python tests/safety/test_heldout.py
 from __future__ import annotations
 
 from collections import Counter
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -104,3 +104,48 @@ def test_most_crisis_messages_are_noticed():
 
 if __name__ == "__main__":
     print(_report())
+
+
+# ---------------------------------------------------------------------------- the blind rounds (issue 11)
+ROUNDS = Path(__file__).parent.parent / "data"
+
+# Round B: the final held-out measurement (docs/safety.md), measured ONCE at commit 1d14c08 and
+# never tuned on. The floors are the measured figures: this test fails if the detector gets worse
+# on it. They are far below the issue's targets (crisis >= 97%, medical >= 95%); docs/safety.md
+# says so. Raise them only with a detector change not tuned on round B, and say so there.
+ROUND_B_CRISIS_MIN = 63 / 105     # 60.0% measured
+ROUND_B_MEDICAL_MIN = 30 / 37     # 81.1% measured
+ROUND_B_CALM_ALARM_MAX = 2 / 42   # 4.8% measured
+ROUND_B_ORDINARY_ALARMS = 0
+
+# Round A: measured once (57.8% crisis, 70.7% medical, 4.7% calm alarmed), then folded into the
+# patterns; now a regression set held at what it reached.
+ROUND_A_CRISIS_MIN = 1.0
+ROUND_A_MEDICAL_MIN = 1.0
+ROUND_A_CALM_ALARM_MAX = 0.0
+
+
+@cache
+def _round(name: str):  # type: ignore[no-untyped-def]
+    from bot.app import build_core
+    from tests.safety_rounds import measure
+
+    core = build_core(PROJECT_ROOT, strict=False)
+    return measure(ROUNDS / f"safety_round_{name}.yaml", core.safety.assess)
+
+
+def test_round_b_does_not_get_worse() -> None:
+    figures = _round("b")
+    print("\n" + figures.summary())
+    assert figures.crisis_caught / figures.crisis_total >= ROUND_B_CRISIS_MIN, figures.summary()
+    assert figures.medical_caught / figures.medical_total >= ROUND_B_MEDICAL_MIN, figures.summary()
+    assert figures.calm_alarmed / figures.calm_total <= ROUND_B_CALM_ALARM_MAX, figures.summary()
+    assert figures.ordinary_alarmed == ROUND_B_ORDINARY_ALARMS, figures.summary()
+
+
+def test_round_a_stays_where_it_reached() -> None:
+    figures = _round("a")
+    assert figures.crisis_caught / figures.crisis_total >= ROUND_A_CRISIS_MIN, figures.summary()
+    assert figures.medical_caught / figures.medical_total >= ROUND_A_MEDICAL_MIN, figures.summary()
+    assert figures.calm_alarmed / figures.calm_total <= ROUND_A_CALM_ALARM_MAX, figures.summary()
+    assert figures.ordinary_alarmed == 0, figures.summary()
