@@ -9,6 +9,9 @@ from pathlib import Path
 from bot import PROJECT_ROOT
 
 
+DEFAULT_DB_PATH = str(PROJECT_ROOT / "data" / "feather.sqlite3")
+
+
 class SettingError(Exception):
     """A setting is missing or wrong; the message names it in one line (never its value)."""
 
@@ -38,7 +41,7 @@ class Settings:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     webhook_secret: str | None = field(default=None, repr=False)
-    db_path: str = str(PROJECT_ROOT / "data" / "feather.sqlite3")
+    db_path: str = DEFAULT_DB_PATH
     content_dir: Path = PROJECT_ROOT
     log_level: str = "INFO"
     reply_pause: float = 0.6
