@@ -74,13 +74,18 @@ def check_file(path: Path, setting: str = SETTING) -> Existing:
     return inspect(path, setting)
 
 
+def _fix(setting: str) -> str:
+    if setting == SETTING:
+        return "point it at Feather's database or at a new file name"
+    return "use a file made by run_bot.py --backup"
+
+
 def inspect(path: Path, setting: str = SETTING) -> Existing:
     """Schema version and tables of an SQLite file, opened read-only; refuses anything else."""
     with open(path, "rb") as handle:
         header = handle.read(len(SQLITE_HEADER))
     if header != SQLITE_HEADER:
-        raise StorePathError(f"{setting}: {path} is not an SQLite database: point it at Feather's "
-                             f"database or at a new file name")
+        raise StorePathError(f"{setting}: {path} is not an SQLite database: {_fix(setting)}")
     try:
         db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
         try:
@@ -90,7 +95,7 @@ def inspect(path: Path, setting: str = SETTING) -> Existing:
             db.close()
     except sqlite3.DatabaseError as exc:
         raise StorePathError(f"{setting}: {path} could not be read as a database ({exc}): "
-                             f"restore a backup or point it at a new file name") from None
+                             f"{_fix(setting)}") from None
     return Existing(exists=True, schema_version=version, tables=tables)
 
 
@@ -100,7 +105,7 @@ def check_schema(path: Path, existing: Existing, latest: int, setting: str = SET
         return
     if existing.schema_version == 0 or "chats" not in existing.tables:
         raise StorePathError(f"{setting}: {path} is an SQLite database but not Feather's: "
-                             f"point it at Feather's database or at a new file name")
+                             f"{_fix(setting)}")
     if existing.schema_version > latest:
         raise StorePathError(f"{setting}: {path} has schema version {existing.schema_version}, "
                              f"newer than this Feather knows ({latest}): run the newer Feather, "
