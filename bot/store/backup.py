@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bot.store.migrations import LATEST
 from bot.store.paths import (
-    StorePathError, check_db_path, check_folder, check_schema, inspect, make_private,
+    StorePathError, check_db_path, check_folder, check_schema, inspect, make_private, read_only,
 )
 
 
@@ -68,7 +68,7 @@ def backup(db_path: str | Path, dest: str | Path, now: datetime | None = None) -
     fd = os.open(partial, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
     os.close(fd)
     try:
-        src, out = _connect(source), _connect(partial)
+        src, out = read_only(source), _connect(partial)  # reading adds no file beside the database
         try:
             src.backup(out)  # all pages in one step: one snapshot, whatever the bot writes meanwhile
             out.execute("PRAGMA journal_mode=DELETE")  # one file, no -wal beside it
@@ -100,7 +100,7 @@ def check_backup(path: str | Path) -> Copied:
     if not found.tables:
         raise StorePathError(f"--restore: {source} is an empty database, not a backup of Feather's")
     check_schema(source, found, LATEST, "--restore")
-    db = sqlite3.connect(f"{source.absolute().as_uri()}?mode=ro", uri=True)
+    db = read_only(source)
     try:
         ok = db.execute("PRAGMA integrity_check").fetchone()[0]
         if ok != "ok":
@@ -121,7 +121,7 @@ def restore(backup_path: str | Path, db_path: str | Path) -> Copied:
     if not existing.exists:
         fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         os.close(fd)
-    src = sqlite3.connect(f"{Path(backup_path).absolute().as_uri()}?mode=ro", uri=True)
+    src = read_only(Path(backup_path))
     out = _connect(target)
     try:
         src.backup(out)

@@ -74,6 +74,14 @@ def check_file(path: Path, setting: str = SETTING) -> Existing:
     return inspect(path, setting)
 
 
+def read_only(path: Path) -> sqlite3.Connection:
+    """A connection that cannot change or add any file: without a -wal beside it the file is
+    complete and is read as immutable (no -shm made); with one, read-only uses the existing pair."""
+    wal = path.with_name(path.name + "-wal")
+    flag = "mode=ro" if wal.exists() else "immutable=1"
+    return sqlite3.connect(f"{path.absolute().as_uri()}?{flag}", uri=True)
+
+
 def _fix(setting: str) -> str:
     if setting == SETTING:
         return "point it at Feather's database or at a new file name"
@@ -87,7 +95,7 @@ def inspect(path: Path, setting: str = SETTING) -> Existing:
     if header != SQLITE_HEADER:
         raise StorePathError(f"{setting}: {path} is not an SQLite database: {_fix(setting)}")
     try:
-        db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+        db = read_only(path)
         try:
             version = int(db.execute("PRAGMA user_version").fetchone()[0])
             tables = frozenset(r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'"))
