@@ -34,6 +34,57 @@ def read_dotenv(path: Path) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
+class Documented:
+    """One setting as the operator reads it: docs/deploy.md's table is made from these."""
+
+    name: str
+    default: str
+    meaning: str
+
+
+DOCUMENTED: tuple[Documented, ...] = (
+    Documented("TELEGRAM_BOT_TOKEN", "(none)",
+               "The token from BotFather. Not set: `run_bot.py` opens the terminal chat instead "
+               "(in a terminal). Keep it secret; it never appears in logs."),
+    Documented("TELEGRAM_API_URL", "`https://api.telegram.org`",
+               "The Bot API root, without `/bot<token>`. Change only for a local Bot API server or tests."),
+    Documented("WEBHOOK_URL", "(none: long polling)",
+               "Public `https://` address Telegram posts updates to, behind your reverse proxy; "
+               "its path is the path Feather serves locally."),
+    Documented("WEBHOOK_SECRET", "(none)",
+               "Required with `WEBHOOK_URL`: 1-256 of `A-Z a-z 0-9 _ -`. Requests without it "
+               "are refused (403)."),
+    Documented("WEBHOOK_LISTEN", "`127.0.0.1`",
+               "Address the webhook server binds to; `0.0.0.0` only if the proxy is on another "
+               "machine, and then firewall it."),
+    Documented("WEBHOOK_PORT", "`8443`", "Port the webhook server listens on (1-65535)."),
+    Documented("FEATHER_DB_PATH", "`data/feather.sqlite3` in the checkout",
+               "The SQLite file. Created owner-only; its folder must exist and be writable by "
+               "the user Feather runs as (only the default `data/` is created). `--db PATH` "
+               "overrides it."),
+    Documented("FEATHER_CONTENT_DIR", "the checkout",
+               "A folder holding `dialogs/` and `content/` to use instead of the checkout's. "
+               "`--content DIR` overrides it."),
+    Documented("FEATHER_LOG_LEVEL", "`INFO`",
+               "`DEBUG`, `INFO`, `WARNING` or `ERROR`. At every level the token and what people "
+               "write stay out of the logs."),
+    Documented("FEATHER_REPLY_PAUSE", "`0.6`",
+               "Seconds between the messages of one reply (\"typing...\" shows meanwhile); `0` "
+               "sends them at once."),
+    Documented("FEATHER_DAILY_RATE", "`25`",
+               "Daily reflections sent per second, all chats together (Telegram allows about 30). "
+               "`0`: this instance sends none (a standby)."),
+)
+
+
+def settings_table() -> str:
+    """The Markdown table in docs/deploy.md (a test keeps the two in step)."""
+    rows = ["| setting | default | what it does |", "|---|---|---|"]
+    rows += [f"| `{d.name}` | {d.default} | {d.meaning} |" for d in DOCUMENTED]
+    return "\n".join(rows) + "\n"
+
+
+@dataclass(frozen=True)
 class Settings:
     token: str | None = field(default=None, repr=False)
     api_url: str = "https://api.telegram.org"
@@ -102,3 +153,7 @@ class Settings:
             reply_pause=number("FEATHER_REPLY_PAUSE", cls.reply_pause),
             daily_rate=number("FEATHER_DAILY_RATE", cls.daily_rate),
         )
+
+
+if __name__ == "__main__":  # python -m bot.config: the table for docs/deploy.md
+    print(settings_table(), end="")
