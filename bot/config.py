@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,8 +100,11 @@ class Settings:
     daily_rate: float = 25.0
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None, dotenv: Path | None = None) -> "Settings":
-        """Environment wins over ``.env``; every value is checked and a bad one named."""
+    def from_env(cls, env: dict[str, str] | None = None, dotenv: Path | None = None, *,
+                 telegram: bool = True) -> "Settings":
+        """Environment wins over ``.env``; every value is checked and a bad one named in one line.
+        ``telegram=False`` (the tools: --check, --backup, --restore, --health) leaves the Telegram
+        and webhook settings unread, so a mistake there does not stop them."""
         merged = read_dotenv(dotenv if dotenv is not None else PROJECT_ROOT / ".env")
         merged.update(env if env is not None else os.environ)
 
@@ -116,6 +120,8 @@ class Settings:
                 parsed = kind(value)
             except ValueError:
                 raise SettingError(f"{name} must be a number, got something else") from None
+            if not math.isfinite(parsed):
+                raise SettingError(f"{name} must be a finite number")
             if parsed < 0:
                 raise SettingError(f"{name} must not be negative")
             return parsed
@@ -123,6 +129,15 @@ class Settings:
         level = (get("FEATHER_LOG_LEVEL") or "INFO").upper()
         if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise SettingError("FEATHER_LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR")
+        feather = {
+            "db_path": get("FEATHER_DB_PATH") or cls.db_path,
+            "content_dir": Path(get("FEATHER_CONTENT_DIR") or PROJECT_ROOT),
+            "log_level": level,
+            "reply_pause": number("FEATHER_REPLY_PAUSE", cls.reply_pause),
+            "daily_rate": number("FEATHER_DAILY_RATE", cls.daily_rate),
+        }
+        if not telegram:
+            return cls(**feather)  # type: ignore[arg-type]
         token = get("TELEGRAM_BOT_TOKEN")
         if token is not None and (":" not in token or " " in token):
             raise SettingError("TELEGRAM_BOT_TOKEN does not look like a bot token (123456:ABC...)")
@@ -147,13 +162,27 @@ class Settings:
             webhook_listen=get("WEBHOOK_LISTEN") or cls.webhook_listen,
             webhook_port=webhook_port,
             webhook_secret=secret,
-            db_path=get("FEATHER_DB_PATH") or cls.db_path,
-            content_dir=Path(get("FEATHER_CONTENT_DIR") or PROJECT_ROOT),
-            log_level=level,
-            reply_pause=number("FEATHER_REPLY_PAUSE", cls.reply_pause),
-            daily_rate=number("FEATHER_DAILY_RATE", cls.daily_rate),
+            **feather,  # type: ignore[arg-type]
         )
 
+
+def check_content_dir(root: Path, setting: str = "FEATHER_CONTENT_DIR") -> None:
+    """The content folder exists and holds dialogs/ (with YAML) and content/: one line if not,
+    instead of one error per file that could not be found."""
+    if not root.exists():
+        raise SettingError(f"{setting}: the folder {root} does not exist: point it at a folder "
+                           f"holding dialogs/ and content/, or unset it to use the checkout's")
+    if not root.is_dir():
+        raise SettingError(f"{setting}: {root} is not a folder: point it at a folder holding "
+                           f"dialogs/ and content/")
+    missing = [name for name in ("dialogs", "content") if not (root / name).is_dir()]
+    if missing:
+        raise SettingError(f"{setting}: {root} has no {' and no '.join(f'{m}/' for m in missing)} "
+                           f"folder: point it at a folder holding dialogs/ and content/ "
+                           f"(a copy of the checkout's)")
+    if not any((root / "dialogs").glob("*.yaml")):
+        raise SettingError(f"{setting}: {root / 'dialogs'} holds no .yaml files: copy the "
+                           f"checkout's dialogs/ there, or fix the path")
 
 if __name__ == "__main__":  # python -m bot.config: the table for docs/deploy.md
     print(settings_table(), end="")
