@@ -86,6 +86,16 @@ class Store:
             with self._lock:
                 self._db.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version={version};\nCOMMIT;")
 
+    def probe_write(self) -> bool:
+        """A real write that changes nothing (the schema version, set to itself): for the
+        heartbeat, so a full disk or a read-only mount shows in --health and /healthz."""
+        try:
+            with self._lock:
+                self._db.execute(f"PRAGMA user_version={self.schema_version}")
+            return True
+        except sqlite3.Error:
+            return False
+
     def close(self) -> None:
         with self._lock:
             self._db.close()
