@@ -38,3 +38,26 @@ def run_health(db_path: str, now: datetime | None = None) -> tuple[int, str]:
 def run_reload(db_path: str) -> tuple[int, str]:
     ok, line = signal_running(db_path, signal.SIGHUP)
     return (0 if ok else 1), line[0].upper() + line[1:]
+
+
+def version() -> str:
+    """The installed version (pyproject.toml's), or 'unknown' outside an install."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("feather-bot")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def startup_line(*, mode: str, content_root: Path, flows: int, examples: int, reflections: int,
+                 db_path: str, created: bool, schema: int, subscribers: int, daily_rate: float,
+                 feather_version: str | None = None) -> str:
+    """The one INFO line that says what is running, for the operator's first look at the log."""
+    rate = (f"daily rate {daily_rate:g}/s" if daily_rate > 0
+            else "daily reflections off here (FEATHER_DAILY_RATE=0)")
+    return (f"Feather {feather_version or version()} started: {mode}; content {content_root} "
+            f"({flows} flows, {examples} examples, {reflections} reflections); database {db_path} "
+            f"{'created' if created else 'opened'} (schema {schema}); {subscribers} daily "
+            f"subscriber{'' if subscribers == 1 else 's'}; {rate}")
