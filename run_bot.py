@@ -14,42 +14,10 @@ except ImportError as exc:
 
 from bot.config import SettingError  # noqa: E402
 
-TOOLS = ("--backup", "--restore", "--health", "--reload")
-
-
-def tools(argv: list[str]) -> int:
-    """The operator's tools (bot/ops.py): only FEATHER_DB_PATH or --db is read."""
-    import argparse
-
-    from bot.config import Settings
-    from bot.ops import run_backup, run_health, run_reload, run_restore
-
-    parser = argparse.ArgumentParser(prog="run_bot.py")
-    group = parser.add_mutually_exclusive_group(required=True)
-    group.add_argument("--backup", metavar="PATH")
-    group.add_argument("--restore", metavar="PATH")
-    group.add_argument("--health", action="store_true")
-    group.add_argument("--reload", action="store_true")
-    parser.add_argument("--db", metavar="PATH")
-    args = parser.parse_args(argv)
-    db_path = args.db or Settings.from_env(telegram=False).db_path
-    if args.backup:
-        code, line = run_backup(db_path, args.backup)
-    elif args.restore:
-        code, line = run_restore(db_path, args.restore)
-    elif args.health:
-        code, line = run_health(db_path)
-    else:
-        code, line = run_reload(db_path)
-    print(line, file=sys.stdout if code == 0 else sys.stderr)
-    return code
-
 
 def entry(argv: list[str]) -> int:
     """Any setting problem is one line on stderr (exit 2); Ctrl-C is a quiet exit 130."""
     try:
-        if any(arg.split("=")[0] in TOOLS for arg in argv):
-            return tools(argv)
         from bot.cli import main
 
         return main(argv)

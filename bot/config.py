@@ -9,7 +9,6 @@ from pathlib import Path
 
 from bot import PROJECT_ROOT
 
-
 DEFAULT_DB_PATH = str(PROJECT_ROOT / "data" / "feather.sqlite3")
 
 
@@ -101,7 +100,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, dotenv: Path | None = None, *,
-                 telegram: bool = True) -> "Settings":
+                 telegram: bool = True) -> Settings:
         """Environment wins over ``.env``; every value is checked and a bad one named in one line.
         ``telegram=False`` (the tools: --check, --backup, --restore, --health) leaves the Telegram
         and webhook settings unread, so a mistake there does not stop them."""
@@ -112,7 +111,7 @@ class Settings:
             value = merged.get(name, "").strip()
             return value or None
 
-        def number(name: str, default: float, kind: type = float) -> float:
+        def number(name: str, default: float, kind: type[float] | type[int] = float) -> float:
             value = get(name)
             if value is None:
                 return default
@@ -150,7 +149,8 @@ class Settings:
         secret = get("WEBHOOK_SECRET")
         if webhook_url and not secret:
             raise SettingError("WEBHOOK_SECRET is required when WEBHOOK_URL is set")
-        if secret and not all((c.isascii() and c.isalnum()) or c in "_-" for c in secret) or (secret and len(secret) > 256):
+        allowed = all((c.isascii() and c.isalnum()) or c in "_-" for c in secret or "")
+        if secret and (not allowed or len(secret) > 256):
             raise SettingError("WEBHOOK_SECRET may use only A-Z, a-z, 0-9, _ and - (1-256 characters)")
         webhook_port = int(number("WEBHOOK_PORT", cls.webhook_port, int))
         if not 1 <= webhook_port <= 65535:

@@ -5,7 +5,7 @@ with an exit code: 0 done, 1 refused or unhealthy."""
 from __future__ import annotations
 
 import signal
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.store import StorePathError, backup, restore
@@ -31,7 +31,7 @@ def run_restore(db_path: str, source: str) -> tuple[int, str]:
 
 
 def run_health(db_path: str, now: datetime | None = None) -> tuple[int, str]:
-    ok, line = health(db_path, now or datetime.now(timezone.utc))
+    ok, line = health(db_path, now or datetime.now(UTC))
     return (0 if ok else 1), line
 
 

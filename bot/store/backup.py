@@ -11,12 +11,18 @@ from __future__ import annotations
 import os
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.store.migrations import LATEST
 from bot.store.paths import (
-    StorePathError, check_db_path, check_folder, check_schema, inspect, make_private, read_only,
+    StorePathError,
+    check_db_path,
+    check_folder,
+    check_schema,
+    inspect,
+    make_private,
+    read_only,
 )
 
 
@@ -43,7 +49,7 @@ def _summary(db: sqlite3.Connection, path: Path) -> Copied:
 
 def backup_name(now: datetime | None = None) -> str:
     """``feather-20261125T120000Z.sqlite3``: sorts by time, so rotation can keep the newest N."""
-    stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
     return f"feather-{stamp}.sqlite3"
 
 
@@ -115,7 +121,7 @@ def restore(backup_path: str | Path, db_path: str | Path) -> Copied:
     """Replace the database's content with the backup's, through SQLite (so it stays one
     consistent database, owned by the user Feather runs as, owner-only). Stop the bot first:
     a running bot keeps what it holds in memory. An older schema is migrated at the next start."""
-    checked = check_backup(backup_path)
+    check_backup(backup_path)
     target = Path(db_path)
     existing = check_db_path(target, LATEST)
     if not existing.exists:

@@ -62,8 +62,9 @@ def test_a_venv_whose_python_cannot_run_is_one_line(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(os.name == "nt", reason="process groups and SIGINT are POSIX")
 def test_ctrl_c_ends_quietly_with_130(tmp_path: Path) -> None:
-    waits = ("import signal, sys\nprint('ready', flush=True)\n"
-             "try:\n    signal.pause()\nexcept KeyboardInterrupt:\n    sys.exit(130)\n")
+    waits = ("import signal, sys\n"
+             "try:\n    print('ready', flush=True)\n    signal.pause()\nexcept KeyboardInterrupt:\n"
+             "    sys.exit(130)\n")
     root = scratch_project(tmp_path, f'exec "{sys.executable}" "$@"\n', installed=True)
     (root / "run_bot.py").write_text(waits)
     process = subprocess.Popen([sys.executable, str(root / "scripts" / "dev.py"), "run"], cwd=root,

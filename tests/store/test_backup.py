@@ -6,7 +6,7 @@ import os
 import sqlite3
 import stat
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from bot.engine.types import UserState
 from bot.store import Store, StorePathError, backup, check_backup, restore
 from bot.store.migrations import LATEST
 
-NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
 def mode(path: Path) -> int:

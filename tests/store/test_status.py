@@ -7,18 +7,24 @@ import signal
 import stat
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.store import Store
 from bot.store.status import (
-    STALE_AFTER_SECONDS, Status, health, read_status, remove_status, signal_running, status_path,
+    STALE_AFTER_SECONDS,
+    Status,
+    health,
+    read_status,
+    remove_status,
+    signal_running,
+    status_path,
     write_status,
 )
 
-NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
 def running(pid: int | None = None) -> Status:

@@ -106,7 +106,7 @@ def track_calls(bot: Any, health: Health) -> None:
 class HealthzHandler(tornado.web.RequestHandler):
     """``GET /healthz``: 200 when healthy, 503 when not; a small JSON body either way."""
 
-    SUPPORTED_METHODS = ("GET",)  # type: ignore[assignment]
+    SUPPORTED_METHODS = ("GET",)
 
     def initialize(self, report: Callable[[], tuple[bool, dict[str, Any]]]) -> None:
         self.report = report
@@ -133,4 +133,4 @@ def serve_healthz(report: Callable[[], tuple[bool, dict[str, Any]]]) -> None:
             super().__init__(*args, **kwargs)
             self.add_handlers(r".*", [(r"/healthz", HealthzHandler, {"report": report})])
 
-    _updater.WebhookAppClass = WithHealthz  # type: ignore[attr-defined,misc]
+    _updater.WebhookAppClass = WithHealthz  # type: ignore[attr-defined]
