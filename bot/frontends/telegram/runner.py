@@ -111,11 +111,15 @@ def build_application(
     rate_limiter: RetryingRateLimiter | None = None,
     flood: FloodGuard | None = None,
     read_timeout: float | None = None,
+    health: Health | None = None,
+    own_signals: bool = False,
 ) -> TelegramApp:
     """The whole Telegram bot, ready for ``serve`` (or a test's own start/stop).
 
     ``read_timeout``: seconds to wait for Telegram's answer to a call (PTB's default, 5 s, when
-    None); getUpdates' long poll has its own. Tests shorten it to see timeouts quickly."""
+    None); getUpdates' long poll has its own. Tests shorten it to see timeouts quickly.
+    ``health``: records every Bot API call's outcome. ``own_signals``: SIGHUP reloads, SIGINT
+    ends with 130 (only ``run_telegram``, in the main thread)."""
     settings = app.settings
     if not settings.token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
@@ -142,7 +146,10 @@ def build_application(
         .build()
     )
     sender = Sender(application.bot, settings.reply_pause)
-    runtime = Runtime(app, sender, screening, flood if flood is not None else FloodGuard())
+    runtime = Runtime(app, sender, screening, flood if flood is not None else FloodGuard(),
+                      health=health, own_signals=own_signals)
+    if health is not None:
+        track_calls(application.bot, health)
     application.bot_data[RUNTIME_KEY] = runtime
     register_handlers(application, runtime)
     return application
@@ -316,11 +323,9 @@ def run_telegram(app: App, background: Sequence[BackgroundTask] = ()) -> int:
     async def heartbeat(_: Runtime) -> None:
         await health.run()
 
-    application = build_application(app, background=(run_daily, heartbeat, *background),
-                                    rate_limiter=RetryingRateLimiter(startup_tries=BOOTSTRAP_RETRIES + 1))
-    runtime: Runtime = application.bot_data[RUNTIME_KEY]
-    runtime.health, runtime.own_signals = health, True
-    track_calls(application.bot, health)
+    application = build_application(app, background=(run_daily, heartbeat, *background), health=health,
+                                    rate_limiter=RetryingRateLimiter(startup_tries=BOOTSTRAP_RETRIES + 1),
+                                    own_signals=True)
     try:
         serve(application, settings)
     except InvalidToken:
@@ -337,4 +342,5 @@ def run_telegram(app: App, background: Sequence[BackgroundTask] = ()) -> int:
         return 1
     finally:
         logging.getLogger("telegram.ext").removeFilter(STARTUP_FILTER)
-    return 130 if runtime.interrupted else 0
+    runtime: Runtime | None = getattr(application, "bot_data", {}).get(RUNTIME_KEY)
+    return 130 if runtime is not None and runtime.interrupted else 0
