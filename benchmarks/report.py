@@ -12,6 +12,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+from benchmarks import heldout
 from benchmarks.common import median
 
 NOTES_BEGIN = "<!-- notes:begin -->"
@@ -255,6 +256,8 @@ def accuracy_section(a: dict) -> list[str]:
             ["figures of speech given the check-in (or crisis)", of("figurative_checkin", "figurative"), ""],
             ["false alarms on ordinary labelled messages", of("false_alarms_ordinary", "ordinary"), ""]]
     lines += table(["safety", "safety_messages.yaml", "safety_extra.yaml"], rows)
+    if "heldout" in a:
+        lines += heldout.report_lines(a["heldout"])
     return lines
 
 

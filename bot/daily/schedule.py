@@ -63,11 +63,6 @@ def next_send(at: time, zone_name: str, after: datetime, taken: date | None = No
     return local_to_utc(max(day, taken or day) + timedelta(days=1), at, zone_name)
 
 
-def slot_date(scheduled: datetime, zone_name: str) -> date:
-    """The local date a scheduled send belongs to (its own local date)."""
-    return local_date(scheduled, zone_name)
-
-
 def late_send_allowed(scheduled: datetime, now: datetime) -> bool:
     """After downtime: send a reflection missed by less than ``GRACE``, skip an older one."""
     return now - scheduled < GRACE
