@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from telegram import Chat, Message, Update, User
@@ -24,7 +24,7 @@ CRISIS = "i want to kill myself"
 
 def _update(update_id: int, text: str) -> Update:
     chat = Chat(ANNA, Chat.PRIVATE)
-    return Update(update_id, message=Message(update_id, datetime.now(timezone.utc), chat,
+    return Update(update_id, message=Message(update_id, datetime.now(UTC), chat,
                                              from_user=User(ANNA, "A", False), text=text))
 
 
