@@ -82,7 +82,7 @@ REQUIRED_MESSAGES += (  # the command menu, helplines and dates (telegram/comman
     "command_mydata", "command_forget", "command_daily", "command_stop",
     "support_emergency", "support_emergency_local", "helpline_call", "helpline_text",
     "date_months", "date_weekdays", "date_day_month", "date_day_month_year", "date_weekday_day_month",
-    "date_moment_utc",
+    "date_moment_utc", "console_intro", "console_feather", "console_you",
 )
 
 _ALLOWED_TAGS = {"b": set(), "i": set(), "a": {"href"}}
