@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot import PROJECT_ROOT, ops
 from bot.app import Core, build_app, build_core
+from bot.checked import CheckedCache
 from bot.config import SettingError, Settings, check_content_dir
 from bot.content.followon import follow_on_note, without_follow_on
 from bot.content.graph import write_dialog_map
@@ -134,8 +135,9 @@ def main(argv: list[str] | None = None) -> int:
     except SettingError as exc:
         print(f"Setting problem: {exc}", file=sys.stderr)
         return 2
+    running = not (args.match or args.graph)
     try:
-        core = build_core(root)
+        core = build_core(root, checked=CheckedCache(Path(db_path).parent) if running else None)
     except ContentInvalid as exc:
         print(content_problem(exc, root), file=sys.stderr)
         return 1
@@ -154,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
                   "or use --console for the terminal chat.", file=sys.stderr)
             return 2
         app = build_app(settings, core=core, db_path=db_path)
+        core.warm_up()
         if sys.stdin.isatty():
             print("No TELEGRAM_BOT_TOKEN set: starting the terminal chat instead.")
         ConsoleChat(app.conversations).run()
