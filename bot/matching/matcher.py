@@ -65,6 +65,9 @@ class Weights:
     everyday_bar: float = -10.0
     """A message is everyday (no topic) when (similarity to the everyday examples - similarity to
     the best topic) + everyday_log_odds x (log-odds of everyday vs that topic) >= everyday_bar."""
+    runner_up: float = 0.7
+    """A topic at least this likely, relative to the likeliest, may stand in for it when the
+    likeliest is too far from its examples."""
 
 
 @dataclass(frozen=True)
@@ -294,18 +297,29 @@ class Matcher:
                        similarity: dict[str, float]) -> list[str]:
         """The best real topic first, unless the message is everyday; then "none" first.
 
-        Everyday when the everyday examples are about as close as the topic's (similarity) and
-        their vocabulary about as likely (naive Bayes), weighed together (see Weights).
+        The best topic is the likeliest (naive Bayes), or, when that one is too far from its
+        examples, a nearly as likely one that is close enough ("when does it stop hurting").
+        Everyday when the everyday examples are about as close as that topic's (similarity) and
+        their vocabulary about as likely, weighed together (see Weights).
         """
         real = [t for t in ranked if t != OUT_OF_SCOPE]
         if not real:
             return ranked
-        top = real[0]
-        log_odds = math.log(max(posterior.get(OUT_OF_SCOPE, 0.0), 1e-300)) - math.log(max(posterior[top], 1e-300))
-        closeness = similarity.get(OUT_OF_SCOPE, 0.0) - similarity[top]
-        if closeness + self.weights.everyday_log_odds * log_odds >= self.weights.everyday_bar:
+        likeliest = real[0]
+        if similarity[likeliest] < self.threshold:
+            floor = self.weights.runner_up * posterior[likeliest]
+            close = next((t for t in real if posterior[t] >= floor and similarity[t] >= self.threshold), None)
+            if close is not None:
+                real = [close, *(t for t in real if t != close)]
+        if all(self._everyday(topic, posterior, similarity) for topic in {likeliest, real[0]}):
             return [OUT_OF_SCOPE, *real]
         return [*real, OUT_OF_SCOPE]
+
+    def _everyday(self, topic: str, posterior: dict[str, float], similarity: dict[str, float]) -> bool:
+        """The everyday examples are about as close, and their words about as likely, as ``topic``'s."""
+        log_odds = math.log(max(posterior.get(OUT_OF_SCOPE, 0.0), 1e-300)) - math.log(max(posterior[topic], 1e-300))
+        closeness = similarity.get(OUT_OF_SCOPE, 0.0) - similarity[topic]
+        return closeness + self.weights.everyday_log_odds * log_odds >= self.weights.everyday_bar
 
     def _ranked(self, posterior: dict[str, float], similarity: dict[str, float]) -> list[str]:
         """Topics with some similarity (and out-of-scope), most probable first, ties by name."""
