@@ -40,6 +40,11 @@ OUT_OF_SCOPE = "none"
 
 _CLAUSE_BREAK = re.compile(r"\s+(?:and|but|so|because|though)\s+")
 
+LIGHT_TERM = 0.2
+"""A term whose squared weight is below this (question words shared by hundreds of examples:
+"how", "what") is left out of the closest-example sums: it moves a score by a hair and costs the
+most time. It still counts in the topic vectors and in how much of the message is known."""
+
 FOLLOW_UP_WORDS = 9
 """Messages with at most this many content words may be read as follow-ups to the last topic."""
 
@@ -214,12 +219,14 @@ class Matcher:
         root_mass = math.sqrt(known_mass)
         # Hot loop: plain dicts and lists, bound to locals (about 2x faster than attribute access).
         index, inverse_norm, topic_of = self._index, self._inverse_norm, self._topic_of
+        light = LIGHT_TERM
         dots: dict[int, float] = {}
         topic_dots: dict[str, float] = {}
         for term, weight in known.items():
             squared = weight * weight
-            for position in index.get(term, ()):
-                dots[position] = dots.get(position, 0.0) + squared
+            if squared >= light:
+                for position in index.get(term, ()):
+                    dots[position] = dots.get(position, 0.0) + squared
             for topic, value in self._topic_index.get(term, ()):
                 topic_dots[topic] = topic_dots.get(topic, 0.0) + weight * value
         best_example: dict[str, tuple[float, int]] = {}
