@@ -283,7 +283,7 @@ class Matcher:
         too_little = not any(t in self._idf and t not in self._generic
                                             for s in sentences for t in s)
         similarity = self._similarities(windows, context_topic)
-        bonus = {t: self.weights.context_log_odds for t in family}
+        bonus = dict.fromkeys(family, self.weights.context_log_odds)
         posterior = self._bayes.posteriors([t for s in sentences for t in s], bonus)
         ranked = self._everyday_last(self._ranked(posterior, similarity), posterior, similarity)
         weak = ranked and (ranked[0] == OUT_OF_SCOPE or similarity.get(ranked[0], 0.0) < self.threshold)

@@ -71,6 +71,7 @@ def terms(words: list[str]) -> list[str]:
         if w not in STOPWORDS and (len(w) > 1 or w.isdigit())
     ]
     if "too" in words:
-        found += [EXCESS for w, after in zip(words, words[1:]) if w == "too" and after in _EXCESS_AFTER]
+        pairs = zip(words, words[1:], strict=False)
+        found += [EXCESS for w, after in pairs if w == "too" and after in _EXCESS_AFTER]
     return found
 
