@@ -286,6 +286,11 @@ class Matcher:
         bonus = dict.fromkeys(family, self.weights.context_log_odds)
         posterior = self._bayes.posteriors([t for s in sentences for t in s], bonus)
         ranked = self._everyday_last(self._ranked(posterior, similarity), posterior, similarity)
+        if family and ranked and ranked[0] in family and context_topic != ranked[0] and \
+                similarity.get(context_topic or "", 0.0) >= similarity.get(ranked[0], 0.0):
+            # A follow-up as close to the last topic as to its neighbour stays where it was
+            # ("how can i help her" after partners' grief is still about the couple).
+            ranked = [context_topic or "", *(t for t in ranked if t != context_topic)]
         weak = ranked and (ranked[0] == OUT_OF_SCOPE or similarity.get(ranked[0], 0.0) < self.threshold)
         if weak and len(windows) > 1:
             # The best of many windows needs a higher bar than one whole message.

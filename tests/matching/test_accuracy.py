@@ -93,3 +93,14 @@ def test_what_the_content_does_not_know_gets_no_topic() -> None:
     assert predicted_topic("is it worth buying a games console now") == "none"
     assert predicted_topic("explain crypto simply") == "none"
     assert predicted_topic("is there a helpline I can call") == "resources"
+
+
+def test_the_issue_conversations_reach_the_right_topics() -> None:
+    """Issue 12: "will it get easier?" is about feelings; a partner asking how to help her stays
+    with the couple, a friend asking the same stays with supporting someone."""
+    assert predicted_topic("will it get easier?") == "grief_feelings"
+    assert predicted_topic("how do i support my wife") == "grief_partner"
+    assert predicted_topic("what can i do to help her", "grief_partner") == "grief_partner"
+    assert predicted_topic("what can i do to help her", "grief_supporting") == "grief_supporting"
+    assert predicted_topic("my daughter was stillborn two years ago") == "loss_story"
+    assert predicted_topic("is her soul in my cells") == "mc_meaning"
