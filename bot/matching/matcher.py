@@ -219,7 +219,8 @@ class Matcher:
         root_mass = math.sqrt(known_mass)
         # Hot loop: plain dicts and lists, bound to locals (about 2x faster than attribute access).
         index, inverse_norm, topic_of = self._index, self._inverse_norm, self._topic_of
-        light = LIGHT_TERM
+        # Light terms are skipped only beside a weightier one: "for how many years" is all light.
+        light = LIGHT_TERM if any(weight * weight >= LIGHT_TERM for weight in known.values()) else 0.0
         dots: dict[int, float] = {}
         topic_dots: dict[str, float] = {}
         for term, weight in known.items():
