@@ -141,7 +141,11 @@ class Matcher:
             * (self.weights.once if examples_with_term[term] == 1 else 1.0)
             for term, topics in topics_with_term.items()
         }
-        self._vocabulary = sorted(self._idf)
+        by_initial: dict[str, list[str]] = defaultdict(list)
+        for term in sorted(self._idf):
+            if len(term) >= 5:
+                by_initial[term[0]].append(term)
+        self._vocabulary = dict(by_initial)
         self._examples: list[_Example] = []
         self._index: dict[str, list[int]] = defaultdict(list)
         centroid: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
@@ -175,11 +179,10 @@ class Matcher:
         """A known term for an unknown one when they are nearly the same (typos), else itself."""
         if term in self._idf or len(term) < 5:
             return term
-        found = process.extractOne(term, self._vocabulary, scorer=fuzz.ratio, score_cutoff=84)
-        # Typos rarely change the first letter; "along" is not a misspelt "long".
-        if found and len(found[0]) >= 5 and found[0][0] == term[0]:
-            return found[0]
-        return term
+        # Typos rarely change the first letter ("along" is not a misspelt "long"), so only known
+        # terms of five letters or more with the same first letter are searched: a twentieth of them.
+        found = process.extractOne(term, self._vocabulary.get(term[0], ()), scorer=fuzz.ratio, score_cutoff=84)
+        return found[0] if found else term
 
     def _sentences(self, text: str) -> list[list[str]]:
         """The message's terms, clause by clause, typos corrected and concepts applied.
