@@ -204,3 +204,24 @@ def test_an_unreachable_api_logs_each_try_then_one_final_line(tmp_path: Path, ca
     assert all("getMe" in line and "NetworkError" in line for line in tries)
     assert err[-1] == f"Feather will not start: the Telegram Bot API at {url} could not be reached (NetworkError)."
     assert not any("giving up" in line or "Traceback" in line for line in err)
+
+
+def test_ctrl_c_while_still_trying_to_reach_telegram_is_quiet_too(tmp_path: Path) -> None:
+    root = make_root(tmp_path, slim=True)
+    env = clean_env(TELEGRAM_BOT_TOKEN="1:x", TELEGRAM_API_URL=f"http://127.0.0.1:{free_port()}",
+                    FEATHER_DB_PATH=str(tmp_path / "f.sqlite3"), FEATHER_CONTENT_DIR=str(root))
+    process = subprocess.Popen([sys.executable, str(RUN_BOT)], cwd=PROJECT_ROOT, env=env, text=True,
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert process.stderr is not None
+        first = process.stderr.readline()
+        while "try 1 of 6" not in first:
+            assert first, "Feather stopped before its first try"
+            first = process.stderr.readline()
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130
+    assert "Traceback" not in err and "will not start" not in err

@@ -279,12 +279,14 @@ async def _cancel(runtime: Runtime) -> None:
     await asyncio.gather(*tasks, return_exceptions=True)
 
 
-_DEFAULT: Any = object()
+STOP_SIGNALS: Any = (signal.SIGTERM, signal.SIGABRT)
+"""PTB's stop signals but SIGINT: Ctrl-C raises KeyboardInterrupt (Python's default, or
+``run_telegram``'s handler that remembers it for exit code 130), on which PTB stops the same way."""
 
 
-def serve(application: TelegramApp, settings: Settings, *, stop_signals: Any = _DEFAULT) -> None:
+def serve(application: TelegramApp, settings: Settings, *, stop_signals: Any = STOP_SIGNALS) -> None:
     """Runs until SIGINT/SIGTERM (or ``application.stop_running()``): polling, or the webhook."""
-    extra = {} if stop_signals is _DEFAULT else {"stop_signals": stop_signals}
+    extra = {"stop_signals": stop_signals}
     if settings.webhook_url:
         limit_webhook_requests()
         runtime: Runtime = application.bot_data[RUNTIME_KEY]
@@ -327,6 +329,14 @@ def run_telegram(app: App, background: Sequence[BackgroundTask] = ()) -> int:
     application = build_application(app, background=(run_daily, heartbeat, *background), health=health,
                                     rate_limiter=RetryingRateLimiter(startup_tries=BOOTSTRAP_RETRIES + 1),
                                     own_signals=True)
+    runtime: Runtime | None = getattr(application, "bot_data", {}).get(RUNTIME_KEY)
+
+    def ctrl_c(signum: int, frame: object) -> None:  # until post_init takes over: while starting
+        if runtime is not None:
+            runtime.interrupted = True
+        raise KeyboardInterrupt  # PTB stops on it as on its own stop signals
+
+    previous = signal.signal(signal.SIGINT, ctrl_c)
     try:
         serve(application, settings)
     except InvalidToken:
@@ -342,6 +352,6 @@ def run_telegram(app: App, background: Sequence[BackgroundTask] = ()) -> int:
         print(f"Feather will not start: could not listen on {address} for the webhook ({reason}).", file=sys.stderr)
         return 1
     finally:
+        signal.signal(signal.SIGINT, previous)
         logging.getLogger("telegram.ext").removeFilter(STARTUP_FILTER)
-    runtime: Runtime | None = getattr(application, "bot_data", {}).get(RUNTIME_KEY)
     return 130 if runtime is not None and runtime.interrupted else 0
