@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from bot.checked import CheckedCache
 from bot.checks import check_content
 from bot.clock import Clock, SystemClock
-from bot.config import Settings
+from bot.config import SettingError, Settings, check_content_dir
+from bot.content.followon import without_follow_on
 from bot.content.loader import load_content
 from bot.content.model import Content
 from bot.content.problems import ContentInvalid, Problem
-from bot.conversations import Conversations
+from bot.conversations import Conversations, EffectHandler
 from bot.daily.actions import DailyActions
 from bot.daily.dialog import DailyFeature
 from bot.daily.dispatcher import POLL_SECONDS, DailyService, Dispatcher, Sender
@@ -22,9 +25,14 @@ from bot.engine.engine import Engine
 from bot.matching import Matcher
 from bot.safety import SafetyDetector
 from bot.safety.config import load_safety
+from bot.safety.deferred import Assessor, DeferredSafety
 from bot.safety.learned import build_learned
 from bot.store import Store
 from bot.text import Lexicon, Normaliser
+
+
+def _nothing() -> None:
+    """Nothing to warm up: the core was built whole."""
 
 
 @dataclass
@@ -35,10 +43,12 @@ class Core:
     content: Content
     normaliser: Normaliser
     matcher: Matcher
-    safety: SafetyDetector
+    safety: Assessor
     engine: Engine
     places: Places
     problems: list[Problem] = field(default_factory=list)
+    warm_up: Callable[[], None] = _nothing
+    """Starts what was left to build after start-up (the safety patterns); call once up."""
 
 
 @dataclass
@@ -50,6 +60,30 @@ class App:
     store: Store
     clock: Clock
     conversations: Conversations
+    on_reload: list[Callable[[Core], None]] = field(default_factory=list, repr=False)
+    """Who else holds content and must hear of a reload (the daily dispatcher)."""
+
+    def reload(self) -> tuple[bool, str]:
+        """Re-read and check the content folder (SIGHUP). On any error the content in use stays
+        and the line says why; otherwise new turns and reflections use the new content."""
+        root = self.core.root
+        try:
+            check_content_dir(root)
+            core = build_core(root, strict=False)
+        except (SettingError, OSError) as exc:
+            return False, f"content not reloaded ({exc}); still using the content loaded before"
+        errors = [p for p in core.problems if p.severity == "error"]
+        if errors:
+            shown, _ = without_follow_on(core.problems, root)
+            first = next(p for p in shown if p.severity == "error")
+            return False, (f"content not reloaded: {len(errors)} error(s), the first {first}; "
+                           f"still using the content loaded before (run --check for all)")
+        self.core = core
+        self.conversations.use(core.engine, daily_effects(core, self.store))
+        for listener in self.on_reload:
+            listener(core)
+        return True, (f"content reloaded from {root}: {len(core.content.flows)} flows, "
+                      f"{count_examples(core)} examples, {len(core.content.reflections)} reflections")
 
     def daily_service(self, sender: Sender, poll: float = POLL_SECONDS) -> DailyService | None:
         """The daily reflections loop on a front end's sender; None when FEATHER_DAILY_RATE is 0."""
@@ -57,12 +91,18 @@ class App:
             return None
         dispatcher = Dispatcher(DailyRepository(self.store), self.core.content, sender,
                                 rate=self.settings.daily_rate)
+        self.on_reload.append(lambda core: setattr(dispatcher, "content", core.content))
         return DailyService(dispatcher, self.clock, poll=poll)
 
 
-def build_core(root: Path, today: date | None = None, strict: bool = True) -> Core:
+def build_core(root: Path, today: date | None = None, strict: bool = True,
+               checked: CheckedCache | None = None) -> Core:
     """Load and check the content under ``root``, then build the engine with its features.
-    Refuses invalid content unless ``strict`` is False (``--check`` lists the problems)."""
+    Refuses invalid content unless ``strict`` is False (``--check`` lists the problems).
+
+    With ``checked`` (the bot's start), files checked before on this code are not checked again,
+    and the safety patterns compile in the background after start-up (``Core.warm_up``)."""
+    day = today or date.today()
     loaded = load_content(root, today)
     content = loaded.content
     normaliser = Normaliser(Lexicon.from_sections(content.lexicon_sections))
@@ -71,25 +111,47 @@ def build_core(root: Path, today: date | None = None, strict: bool = True) -> Co
     matcher = Matcher(list(content.flows.values()), normaliser, families=families,
                       out_of_scope=list(content.out_of_scope),
                       concepts=content.lexicon_sections.get("concepts"))
-    safety_config, safety_problems = load_safety(root / "content" / "safety.yaml", normaliser,
-                                                 today=today or date.today())
-    learned, learned_problems = build_learned(root / "content" / "safety_examples.yaml", normaliser,
-                                              today=today or date.today())
-    safety_problems += learned_problems
-    safety = SafetyDetector(normaliser, safety_config, learned)
     places, places_problems = load_places(root)
-    daily = DailyFeature(ZoneFinder(places), normaliser)
-    engine = Engine(content, normaliser, matcher, safety, features=[daily])
-    problems = loaded.problems + safety_problems + check_content(loaded, normaliser, root) + places_problems
+    key = checked.key(root, day) if checked else ""
+    known = checked.problems(key) if checked else None
+    safety: Assessor
+    warm_up: Callable[[], None] = _nothing
+    if known is None:
+        safety, problems = _build_safety(root, normaliser, day)
+        problems += check_content(loaded, normaliser, root)
+        if checked:
+            checked.keep(key, problems)
+    else:
+        deferred = DeferredSafety(lambda: _build_safety(root, normaliser, day)[0])
+        safety, problems, warm_up = deferred, known, deferred.warm_up
+    problems = loaded.problems + problems + places_problems
     if strict and any(p.severity == "error" for p in problems):
         raise ContentInvalid(problems)
-    return Core(root, content, normaliser, matcher, safety, engine, places, problems)
+    daily = DailyFeature(ZoneFinder(places), normaliser)
+    engine = Engine(content, normaliser, matcher, safety, features=[daily])
+    return Core(root, content, normaliser, matcher, safety, engine, places, problems, warm_up)
+
+
+def _build_safety(root: Path, normaliser: Normaliser, today: date) -> tuple[SafetyDetector, list[Problem]]:
+    """The safety detector from ``root``'s safety.yaml and safety_examples.yaml (compiling its
+    patterns is most of a start-up), and their problems."""
+    config, problems = load_safety(root / "content" / "safety.yaml", normaliser, today=today)
+    learned, learned_problems = build_learned(root / "content" / "safety_examples.yaml", normaliser, today=today)
+    return SafetyDetector(normaliser, config, learned), problems + learned_problems
+
+
+def count_examples(core: Core) -> int:
+    return sum(len(flow.examples) for flow in core.content.flows.values())
+
+
+def daily_effects(core: Core, store: Store) -> dict[str, EffectHandler]:
+    """How the daily feature's effects (subscribe, pause, ...) are applied, in this core's words."""
+    return DailyActions(core.engine.words, DailyRepository(store), core.places).handlers()
 
 
 def build_conversations(core: Core, store: Store, clock: Clock | None = None) -> Conversations:
     """Conversations over ``store``, with every feature's effects (daily: subscribe, pause, ...)."""
-    actions = DailyActions(core.engine.words, DailyRepository(store), core.places)
-    return Conversations(core.engine, store, clock or SystemClock(), effects=actions.handlers())
+    return Conversations(core.engine, store, clock or SystemClock(), effects=daily_effects(core, store))
 
 
 def build_app(settings: Settings, *, root: Path | None = None, core: Core | None = None,

@@ -1,45 +1,17 @@
 """Spot crisis and urgent-medical messages, before Feather does anything else with them.
 
-``SafetyDetector.assess(text)`` returns a :class:`SafetyResult` with a level:
+``SafetyDetector.assess(text)`` returns a :class:`SafetyResult`: a ``level`` ("crisis",
+"medical", "checkin" or None), the ``language`` of a crisis hit (en, es, pt, fr, de, ru, pl, it),
+a ``concern`` when a crisis phrase is about the past, another person or the subject, and the weak
+risk ``signals`` seen (means, timing, goodbye, decision, method, refusal of care, "you understood",
+reassurance), which the engine's watch acts on. docs/safety.md explains the levels, what each one
+means for the reply, and how well it does on messages written blind.
 
-``"crisis"``
-    Suicidal thoughts, a wish to die or not to wake up, plans or means, self-harm (past or
-    ongoing), including indirect and bereavement-specific ways of saying it ("i'd rather be where
-    my baby is", "nobody would even notice if i was gone"), slang (kms, unalive, ctb), typos, and
-    the commonest phrasings in Spanish, Portuguese, French, German and Russian (``language`` then
-    says which). Feather answers at once with who to call.
-``"medical"``
-    Urgent symptoms happening now after a loss or procedure: heavy bleeding (a pad in an hour or
-    less, large clots), fainting or dizziness, fever, chills or a bad smell, severe pain, pain on
-    one side or in the shoulder tip. Feather says "please get medical help now" and where.
-``"checkin"``
-    Figures of speech close to the line: "this grief is killing me", "i can't go on like this",
-    "i feel dead inside", "i'm not suicidal, just sad". These are common in grief and are not an
-    alarm, but they are not ignored either: Feather asks gently, once, whether they are having
-    thoughts of harming themselves, with one button that opens the crisis support straight away
-    and one that says "no, I just needed to say it". We chose this over treating them as crisis
-    (which would answer ordinary grief with emergency numbers and teach people to stop saying how
-    they feel) and over ignoring them (a real crisis often starts in exactly these words).
-    Statements that life cannot go on *without the baby* ("i can't go on without her", "i want to
-    be with my baby") are treated as crisis, because in bereavement the wish to be reunited with
-    the one who died is a recognised warning sign.
-``None``
-    Everything else, including the ordinary language of loss ("my baby died", "we decided to end
-    the pregnancy", "i took the pills for the medical management"), questions about symptoms
-    ("how much bleeding is normal", "what are the signs of an ectopic") that the flows answer,
-    and symptoms that have passed.
-
-The phrases live in ``content/safety.yaml`` (see :mod:`bot.safety.config`) and are matched
-against text normalised by the same :class:`~bot.text.normalise.Normaliser` as the matcher, so a
-contraction or an accent never hides a crisis. Patterns are precompiled once and filed by the
-first letters a match can start with (:mod:`bot.safety.dispatch`), so a message is read in one
-pass: one look-up and at most one short match per word; near-miss guards are checked only around
-a hit. Messages longer than the normaliser's limit are read in overlapping windows, so a crisis
-phrase anywhere in a very long message is still found, in time linear in its length.
-
-After the patterns, a learned second reader (:mod:`bot.safety.learned`, trained at start-up on
-``content/safety_examples.yaml``) catches oblique crisis messages no pattern names. It can only
-raise the level: nothing -> check-in, and -> crisis only when very sure and no guard spoke.
+The phrases live in ``content/safety.yaml`` (see :mod:`bot.safety.config`), matched against text
+normalised like the matcher's, all levels, signals and concerns in one dispatch table
+(:mod:`bot.safety.dispatch`): one look-up per word, guards checked only around a hit; very long
+messages are read in overlapping windows. Weak signals add up (two kinds, or one with a phrase
+near the line). A learned second reader (:mod:`bot.safety.learned`) may only raise the level.
 """
 
 from __future__ import annotations
@@ -47,10 +19,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Literal
 
-from bot.safety.config import CONCERNS, LEVELS, SafetyConfig, load_safety
+from bot.safety.config import CONCERNS, LEVELS, SafetyConfig
 from bot.safety.dispatch import Entry, tag_of
 from bot.safety.learned import LearnedSafety
 from bot.text.normalise import MAX_INPUT_CHARS, Normaliser
@@ -110,13 +81,6 @@ class Hit:
     guard: str | None = None
 
 
-def _default_config(normaliser: Normaliser) -> SafetyConfig:
-    from bot import PROJECT_ROOT
-
-    config, _ = load_safety(PROJECT_ROOT / "content" / "safety.yaml", normaliser)
-    return config
-
-
 _SPACE = re.compile(" ")
 STRONG_TOGETHER = frozenset({"means", "timing", "goodbye", "decision", "method"})
 """Any two of these kinds of weak signal in one message make a crisis."""
@@ -136,17 +100,12 @@ def _word_starts(norm: str) -> list[int]:
 class SafetyDetector:
     """Classifies one message; cheap, thread-safe, built once from ``content/safety.yaml``."""
 
-    def __init__(self, normaliser: Normaliser, config: SafetyConfig | None = None,
+    def __init__(self, normaliser: Normaliser, config: SafetyConfig,
                  learned: LearnedSafety | None = None) -> None:
         self._normaliser = normaliser
-        self.config = config or _default_config(normaliser)
+        self.config = config
         self.learned = learned
         """The learned second reader (:mod:`bot.safety.learned`); None: patterns only."""
-
-    @classmethod
-    def from_file(cls, path: Path, normaliser: Normaliser) -> "SafetyDetector":
-        config, _ = load_safety(path, normaliser)
-        return cls(normaliser, config)
 
     # ------------------------------------------------------------------ public
     def assess(self, text: str) -> SafetyResult:

@@ -1,77 +1,31 @@
-"""Measurements of the safety check on phrasing written blind.
+"""The safety check on blind-written messages: the floors that must hold.
 
 The held-out measurement now is round B (tests/data/safety_round_b.yaml, issue 11, below): measured
-once and never tuned on. tests/data/safety_heldout.yaml was an earlier held-out set; it was
-measured, reported in docs/safety.md, and then folded into development, so its floors below are
-a regression check now. Do not tune the detector against round B; a next held-out measurement
-needs a fresh blind round.
+once and never tuned on; its floors are what was measured. tests/data/safety_heldout.yaml was an
+earlier held-out set: measured, reported in docs/safety.md, then folded into development, so its
+floors are a regression check now (its full figures: benchmarks/heldout.py). Do not tune the
+detector against round B; a next held-out measurement needs a fresh blind round."""
 
-See the full report with:  .venv/bin/python -m pytest tests/safety/test_heldout.py -s
-or:                        .venv/bin/python tests/safety/test_heldout.py
-"""
 from __future__ import annotations
 
-from collections import Counter
 from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
 
-from bot import PROJECT_ROOT
-
-DATA = Path(__file__).parent.parent / "data" / "safety_heldout.yaml"
+from benchmarks.heldout import DATA, measure
+from tests.feather_testkit import real_core
 
 MAX_CALM_FALSE_ALARM_RATE = 0.10   # calm messages read as crisis or medical
 MIN_CRISIS_NOTICED_RATE = 0.60     # crisis messages read as crisis or checkin
 
 
-def _level_name(level) -> str:
-    if level is None:
-        return "none"
-    return str(getattr(level, "value", getattr(level, "name", level))).lower()
-
-
 @lru_cache(maxsize=1)
-def _measure() -> dict[str, list[tuple[str, str]]]:
-    from bot.app import build_core
-
-    core = build_core(PROJECT_ROOT, strict=False)
-    data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
-    return {group: [(text, _level_name(core.safety.assess(text).level)) for text in texts]
-            for group, texts in data.items()}
+def _measured() -> dict:
+    return measure(real_core())
 
 
-def _pct(n: int, total: int) -> str:
-    return f"{n}/{total} ({100 * n / total:.0f}%)" if total else "0/0"
-
-
-def _report() -> str:
-    results = _measure()
-    lines = ["", "=== Safety check on held-out messages ==="]
-    crisis = results["crisis"]
-    levels = Counter(level for _, level in crisis)
-    missed = [text for text, level in crisis if level not in ("crisis", "checkin")]
-    lines += [f"crisis -> crisis:  {_pct(levels['crisis'], len(crisis))}",
-              f"crisis -> checkin: {_pct(levels['checkin'], len(crisis))}",
-              f"crisis -> missed:  {_pct(len(missed), len(crisis))}"]
-    lines += [f"    missed [{level}]: {text}" for text, level in crisis
-              if level not in ("crisis", "checkin")]
-    calm = results["calm"]
-    alarms = [(text, level) for text, level in calm if level in ("crisis", "medical")]
-    checkins = [text for text, level in calm if level == "checkin"]
-    lines += [f"calm -> crisis/medical (false alarms): {_pct(len(alarms), len(calm))}"]
-    lines += [f"    false alarm [{level}]: {text}" for text, level in alarms]
-    lines += [f"calm -> checkin: {_pct(len(checkins), len(calm))}"]
-    lines += [f"    checkin: {text}" for text in checkins]
-    ambiguous = results.get("ambiguous", [])
-    amb_levels = Counter(level for _, level in ambiguous)
-    lines += ["ambiguous -> " + ", ".join(f"{level}: {_pct(n, len(ambiguous))}"
-                                          for level, n in sorted(amb_levels.items()))]
-    lines += [f"    [{level}] {text}" for text, level in ambiguous]
-    return "\n".join(lines)
-
-
-def test_heldout_set_is_well_formed():
+def test_heldout_set_is_well_formed() -> None:
     data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
     assert set(data) == {"crisis", "calm", "ambiguous"}
     everything = [text for texts in data.values() for text in texts]
@@ -80,30 +34,15 @@ def test_heldout_set_is_well_formed():
     assert len(normalised) == len(set(normalised)), "duplicate messages in the held-out set"
 
 
-def test_heldout_report():
-    print(_report())
+def test_calm_false_alarms_are_rare() -> None:
+    h = _measured()
+    assert len(h["calm_alarms"]) / h["calm"] <= MAX_CALM_FALSE_ALARM_RATE, h["calm_alarms"]
 
 
-def test_calm_false_alarms_are_rare():
-    calm = _measure()["calm"]
-    alarms = [(text, level) for text, level in calm if level in ("crisis", "medical")]
-    rate = len(alarms) / len(calm)
-    assert rate <= MAX_CALM_FALSE_ALARM_RATE, (
-        f"false alarms on calm {_pct(len(alarms), len(calm))} > "
-        f"{MAX_CALM_FALSE_ALARM_RATE:.0%}: {alarms}")
-
-
-def test_most_crisis_messages_are_noticed():
-    crisis = _measure()["crisis"]
-    noticed = sum(level in ("crisis", "checkin") for _, level in crisis)
-    rate = noticed / len(crisis)
-    assert rate >= MIN_CRISIS_NOTICED_RATE, (
-        f"crisis or checkin on crisis {_pct(noticed, len(crisis))} < "
-        f"{MIN_CRISIS_NOTICED_RATE:.0%}{_report()}")
-
-
-if __name__ == "__main__":
-    print(_report())
+def test_most_crisis_messages_are_noticed() -> None:
+    h = _measured()
+    noticed = h["crisis_as_crisis"] + h["crisis_as_checkin"]
+    assert noticed / h["crisis"] >= MIN_CRISIS_NOTICED_RATE, h["crisis_missed"]
 
 
 # ---------------------------------------------------------------------------- the blind rounds (issue 11)
@@ -127,11 +66,9 @@ ROUND_A_CALM_ALARM_MAX = 0.0
 
 @cache
 def _round(name: str):  # type: ignore[no-untyped-def]
-    from bot.app import build_core
-    from tests.safety_rounds import measure
+    from tests.safety_rounds import measure as measure_round
 
-    core = build_core(PROJECT_ROOT, strict=False)
-    return measure(ROUNDS / f"safety_round_{name}.yaml", core.safety.assess)
+    return measure_round(ROUNDS / f"safety_round_{name}.yaml", real_core().safety.assess)
 
 
 def test_round_b_does_not_get_worse() -> None:

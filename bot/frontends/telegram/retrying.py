@@ -1,20 +1,6 @@
 """Every Bot API call (except getUpdates) rate-limited and retried when Telegram stumbles.
 
-PTB's ``AIORateLimiter`` keeps Feather under Telegram's flood limits and, with ``max_retries``,
-waits out a ``RetryAfter`` (HTTP 429) before trying again. It does not retry anything else: a
-dropped connection, a timeout or a Telegram 5xx reaches the caller as ``NetworkError``. This
-subclass retries those too, with exponential backoff, so a reply still arrives after a blip. An
-answer that is not JSON at all (PTB: "Invalid server response", e.g. a proxy's error page with
-status 200) is retried the same way: like a timeout, it says nothing about whether the call worked.
-
-Not retried: ``BadRequest`` (a subclass of ``NetworkError``, but the request itself is wrong),
-``Forbidden`` (the person blocked the bot) and everything else. getUpdates never comes here:
-PTB's polling loop has its own backoff, and start-up calls (getMe, setWebhook, deleteWebhook)
-are left to PTB's bootstrap retries.
-
-A timed-out send may in rare cases have reached Telegram already; retrying it can then show the
-message twice. For a companion that may be sending helplines, twice is better than never.
-"""
+Why and how: docs/telegram.md, under "bot/frontends/telegram/retrying.py"."""
 
 from __future__ import annotations
 
@@ -39,9 +25,11 @@ class RetryingRateLimiter(AIORateLimiter):
     """``AIORateLimiter`` that also retries network errors and Telegram 5xx, with backoff."""
 
     def __init__(self, *, attempts: int = 5, first_delay: float = 0.5, max_delay: float = 8.0,
-                 max_retry_after_retries: int = 3) -> None:
+                 max_retry_after_retries: int = 3, startup_tries: int = 6) -> None:
         super().__init__(max_retries=max_retry_after_retries)
         self.attempts = max(1, attempts)
+        self.startup_tries = startup_tries
+        self.startup_failures: dict[str, int] = {}
         self.first_delay = first_delay
         self.max_delay = max_delay
 
@@ -63,6 +51,11 @@ class RetryingRateLimiter(AIORateLimiter):
                 raise
             except TelegramError as exc:
                 if not isinstance(exc, NetworkError) and not unreadable_answer(exc):
+                    raise
+                if endpoint in LEFT_TO_PTB:  # PTB tries again; say which try this was
+                    tried = self.startup_failures[endpoint] = self.startup_failures.get(endpoint, 0) + 1
+                    log.warning("could not reach the Telegram Bot API (%s, %s): try %d of %d",
+                                endpoint, type(exc).__name__, tried, self.startup_tries)
                     raise
                 if attempt == attempts:
                     log.warning("%s failed %d times (%s); giving up", endpoint, attempt, type(exc).__name__)
