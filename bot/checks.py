@@ -47,7 +47,7 @@ REQUIRED_MESSAGES += (  # safety replies (bot/engine/safety_replies.py)
     "crisis_lang_es", "crisis_lang_pt", "crisis_lang_fr", "crisis_lang_de", "crisis_lang_ru",
     "crisis_lang_pl", "crisis_lang_it", "medical_where", "medical_misread", "checkin_ok",
     "medical_again", "watch_again", "watch_again_outro", "checkin_past", "supporter_guidance",
-    "subject_facts",
+    "subject_facts", "lines_no_country",
 )
 REQUIRED_MESSAGES += (  # daily reflections (bot/daily)
     "daily_intro", "daily_ask_time", "daily_time_again", "daily_time_place_noted", "daily_zone_again",

@@ -124,12 +124,20 @@ def crisis_again_messages(turn: Turn) -> list[OutMessage]:
 def supporter_messages(turn: Turn) -> list[OutMessage]:
     """Someone worried about another person: what helps (ask directly, stay, remove means, help
     them reach a line), and the lines to pass on."""
-    return [OutMessage(turn.text("supporter_guidance").strip()), *support_messages(turn, crisis_only=True)]
+    return [OutMessage(turn.text("supporter_guidance").strip()), *_lines_to_pass_on(turn)]
+
+
+def _lines_to_pass_on(turn: Turn) -> list[OutMessage]:
+    """Their country's lines; before a country is known, every emergency number and
+    findahelpline.com, then the country buttons."""
+    if country_for(turn.words.content, turn.state.country) is None:
+        return [OutMessage(turn.text("lines_no_country").strip(), turn.words.country_buttons())]
+    return support_messages(turn, crisis_only=True)
 
 
 def subject_messages(turn: Turn) -> list[OutMessage]:
     """Suicide as a subject: what is known (facts.md B2, F2-F4), and the lines."""
-    return [OutMessage(turn.text("subject_facts").strip()), *support_messages(turn, crisis_only=True)]
+    return [OutMessage(turn.text("subject_facts").strip()), *_lines_to_pass_on(turn)]
 
 
 def past_message(turn: Turn) -> OutMessage:
