@@ -8,17 +8,17 @@ the sentence says so ("we named her Ivy", "our son Arthur", "Leo was born at 22 
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from bot.understanding.words import Words
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bc": "'", "`": "'", "\u00b4": "'",
                          "\u2013": "-", "\u2014": "-"})
-_TOKEN = re.compile(r"\d+(?:\.\d+)?|[^\W\d_]+(?:'[^\W\d_]+)*|[^\w\s]")
+_TOKEN = re.compile(r"'s(?![^\W_])|\d+(?:\.\d+)?|[^\W\d_]+(?:'[^\W\d_]+)*|[^\w\s]")
 _SENTENCE_END = {".", "!", "?", ";", "\n"}
 MIN_WEEKS, MAX_WEEKS = 3, 44
 _OBJECTS = {"him", "her", "them"}
@@ -81,7 +81,7 @@ def _split(text: str, contractions: dict[str, str]) -> list[tuple[str, str]]:
     """(lowercase, original) pairs; contractions undone, "'s" split off ("sister's")."""
     out: list[tuple[str, str]] = []
     for raw in _TOKEN.findall(text.translate(_QUOTES)):
-        low = raw.lower()
+        low = _plain(raw.lower())
         if "\n" in raw:
             continue
         if low in contractions:
@@ -128,6 +128,7 @@ class AboutReader:
         word_num = (rf"(?:{_alt(tens)})(?: - | )(?:{_alt(ones)})|{_alt(exact)}")
         self._num = rf"(?:\d+(?:\.\d+)?|{word_num})"
         self._any_num = rf"(?:{self._num}|{self._alt_phrases(self._approx)})"
+        self._fears = [self._phrase_tokens(p) for p in words.fear_words]
         self._kinds = {kind: self._compile(phrases) for kind, phrases in words.kinds.items()}
         weeks = self._alt_phrases(words.week_words)
         self._weeks = re.compile(
@@ -148,25 +149,19 @@ class AboutReader:
                          sorted(words.moments.items(), key=lambda kv: -len(kv[0]))]
         self._events = self._compile(words.event_words)
         self._all_kinds = self._compile([p for ps in words.kinds.values() for p in ps])
-        months = self._alt_phrases(words.months)
-        self._dates = [
-            re.compile(rf"(?<!\S)(?P<d>\d{{1,2}})(?: (?:st|nd|rd|th))?(?: of)? (?P<m>{months})"
-                       rf"(?: ,)? (?P<y>(?:19|20)\d\d)(?!\S)"),
-            re.compile(rf"(?<!\S)(?P<m>{months}) (?P<d>\d{{1,2}})(?: (?:st|nd|rd|th))?(?: ,)?"
-                       rf" (?P<y>(?:19|20)\d\d)(?!\S)"),
-            re.compile(rf"(?<!\S)(?:in |of )?(?P<m>{months})(?: ,)? (?P<y>(?:19|20)\d\d)(?!\S)"),
-            re.compile(r"(?<!\S)(?:in|back in|since) (?P<y>(?:19|20)\d\d)(?!\S)"),
-        ]
         self._twins = self._compile(words.twins)
         self._not_twins = self._compile(words.not_twins)
         roles = words.roles
+        self._babies = set(words.names["relation_words"])
         self._role_self = {r: self._compile(
-            [f"i am {a}{w}" for w in parts.get("self", ()) for a in ("", "a ", "an ", "the ")]
-            + [f"as {a}{w}" for w in parts.get("self", ()) for a in ("a ", "an ", "the ")])
+            [f"i am {a}{w}" for w in parts.get("self", ()) for a in _articles(r)]
+            + [f"as {a}{w}" for w in parts.get("self", ()) for a in _articles(r) if a])
             for r, parts in roles.items() if parts.get("self")}
-        self._role_people = {r: self._compile([f"my {w}" for w in parts.get("people", ())]
-                                              + [f"our {w}" for w in parts.get("people", ())])
-                             for r, parts in roles.items() if parts.get("people")}
+        # "our son" is the baby more often than the person who had the loss: only "my".
+        self._role_people = {r: self._compile(
+            [f"my {w}" for w in parts.get("people", ())]
+            + [f"our {w}" for w in parts.get("people", ()) if w not in self._babies])
+            for r, parts in roles.items() if parts.get("people")}
         self._role_anywhere = {r: self._compile(parts.get("anywhere", ()))
                                for r, parts in roles.items()}
         self._verbs = self._compile(words.loss_verbs)
@@ -183,14 +178,14 @@ class AboutReader:
         names = words.names
         self._not_names = set(names["not_names"]) | set(words.weekdays) | set(words.kinds) | {
             p for ps in words.kinds.values() for p in ps if " " not in p}
-        self._weekdays = set(words.weekdays)
+        self._months = set(words.months)
         self._named = self._compile(names["named"] + names["name_is"])
         self._called = self._compile(names["called"])
         self._negations = [self._phrase_tokens(p) for p in names["negations"]]
         self._baby = self._compile(names["baby_words"])
         self._relation = self._compile(
             [f"{pos} {w}" for w in names["relation_words"]
-             for pos in ("our", "my", "his", "her", "their", "our little", "my little")])
+             for pos in ("our", "my", "his", "her", "their", "our little", "my little", "'s")])
         self._after = self._compile(names["after"])
 
     # -- building -------------------------------------------------------------------------
@@ -213,11 +208,11 @@ class AboutReader:
         return re.compile(rf"(?<!\S)(?:{alternatives})(?!\S)" if alternatives else r"(?!x)x")
 
     # -- reading --------------------------------------------------------------------------
-    def read(self, text: str, today: date | None = None) -> About:
-        """What ``text`` says; ``today`` is needed only to turn a date into days ago."""
+    def read(self, text: str) -> About:
+        """What ``text`` says (a date like "3 March 2019" is left alone: the sets never count it)."""
         t = _tokens(text[:5000], self.words.contractions)
         kind = self._kind(t)
-        return About(kind=kind, weeks=self._weeks_of(t), since_days=self._since(t, today),
+        return About(kind=kind, weeks=self._weeks_of(t), since_days=self._since(t),
                      names=self._names(t), twins=self._twins_of(t), role=self._role(t, kind))
 
     def _number(self, phrase: str) -> float | None:
@@ -238,8 +233,10 @@ class AboutReader:
 
     def _kind(self, t: _Tokens) -> str | None:
         for kind, pattern in self._kinds.items():
-            if pattern.search(t.text):
-                return kind
+            for match in pattern.finditer(t.text):
+                start = t.index_at(match.start())
+                if not any(_ends_with(t.low[max(0, start - 4):start], p) for p in self._fears):
+                    return kind
         return None
 
     def _weeks_of(self, t: _Tokens) -> int | None:
@@ -260,7 +257,7 @@ class AboutReader:
             return int(number)
         return None
 
-    def _since(self, t: _Tokens, today: date | None) -> int | None:
+    def _since(self, t: _Tokens) -> int | None:
         found: list[tuple[int, int]] = []  # (position, days)
         for pattern in (self._ago, self._been):
             for match in pattern.finditer(t.text):
@@ -274,30 +271,18 @@ class AboutReader:
                 found.append((match.start(), round(days)))
         if found:
             return min(found)[1]
-        if today is not None:
-            for pattern in self._dates:
-                match = pattern.search(t.text)
-                if match:
-                    days = self._date_days(match, today)
-                    if days is not None:
-                        return days
         for pattern, value in self._moments:
             for match in pattern.finditer(t.text):
                 sentence = t.sentence[t.index_at(match.start())]
-                if self._sentence_has_event(t, sentence):
-                    return round(value)
+                if self._sentence_has_event(t, sentence) or self._sentence_has_event(
+                        t, self._previous_sentence(t, sentence)):
+                    return round(value)  # "Miscarriage confirmed. That was last week."
         return None
 
-    def _date_days(self, match: re.Match[str], today: date) -> int | None:
-        groups = match.groupdict()
-        month = self.words.months.get(groups["m"]) if groups.get("m") else 7
-        day = int(groups["d"]) if groups.get("d") else (15 if groups.get("m") else 1)
-        try:
-            when = date(int(groups["y"]), month or 1, day)
-        except ValueError:
-            return None
-        days = (today - when).days
-        return days if days >= 0 else None
+    @staticmethod
+    def _previous_sentence(t: _Tokens, sentence: int) -> int:
+        earlier = [s for s in t.sentence if s < sentence]
+        return max(earlier) if earlier else sentence
 
     def _sentence_has_event(self, t: _Tokens, sentence: int) -> bool:
         words = " ".join(w for w, s in zip(t.low, t.sentence, strict=True) if s == sentence)
@@ -316,7 +301,8 @@ class AboutReader:
         for role, pattern in self._role_people.items():
             for match in pattern.finditer(t.text):
                 end = t.index_at(match.end() - 1) + 1
-                if self._loss_follows(t, end):
+                person = t.low[end - 1]
+                if self._loss_follows(t, end, near=person not in self._babies):
                     people.append((match.start(), role))
         if people:
             return min(people)[1]
@@ -325,11 +311,20 @@ class AboutReader:
                 return role
         if self._carried_weeks.search(t.text) or self._first_person_kind.search(t.text):
             return "carried"
-        if kind in self.words.body_kinds and not self._other_people & set(t.low):
-            return "carried"
+        if kind in self.words.body_kinds and not self._other_people & set(t.low) and not (
+                self._asks(t)):
+            return "carried"  # "had a chemical last week"; not "what is a molar pregnancy?"
         return None
 
-    def _loss_follows(self, t: _Tokens, end: int) -> bool:
+    def _asks(self, t: _Tokens) -> bool:
+        """True when the kind of loss is named in a question, not in a story."""
+        match = self._all_kinds.search(t.text)
+        if not match:
+            return False
+        sentence = t.sentence[t.index_at(match.start())]
+        return "?" in (w for w, s in zip(t.low, t.sentence, strict=True) if s == sentence)
+
+    def _loss_follows(self, t: _Tokens, end: int, near: bool = False) -> bool:
         """After "my sister": a loss verb (optionally past a name or "and her husband") and,
         within a few words, what was lost ("lost her baby", "had a stillbirth", "'s baby")."""
         index = end
@@ -339,10 +334,14 @@ class AboutReader:
                 "his", "her", "their"}:
             index += 3  # "my son and his wife lost their baby"
         rest = " ".join(t.low[index:index + 8])
-        verb = self._verbs.match(rest)
-        if not verb:
+        if self._verbs.match(rest) and (self._objects.search(rest) or self._all_kinds.search(rest)):
+            return True
+        if not near or index >= len(t.low):
             return False
-        return bool(self._objects.search(rest) or self._all_kinds.search(rest))
+        sentence = t.sentence[index]
+        near = " ".join(w for i, w in enumerate(t.low[index:index + 12], index)
+                        if t.sentence[i] == sentence)
+        return bool(self._all_kinds.search(near))  # "my flatmate came home after a miscarriage"
 
     # -- names ----------------------------------------------------------------------------
     def _names(self, t: _Tokens) -> tuple[str, ...]:
@@ -355,6 +354,8 @@ class AboutReader:
                 continue
             if end < len(t.low) and t.low[end] in _OBJECTS:
                 end += 1  # "we named | her Grace"
+            if end < len(t.low) and t.low[end] == ",":
+                end += 1  # "say his name, Jacob"
             names = self._names_from(t, end, need_capital=False)
             if names:
                 found.append((start, names))
@@ -374,7 +375,7 @@ class AboutReader:
                         continue
                     if pattern is self._relation and self._loss_follows(t, end):
                         continue  # "my daughter Anna lost her baby": Anna is not the baby
-                    if pattern is self._called and names[0].lower() in self._weekdays:
+                    if pattern is not self._relation and names[0].lower() in self._months:
                         continue
                     found.append((start, names))
             for match in self._after.finditer(t.text):
@@ -424,13 +425,25 @@ class AboutReader:
         """"Leo was born", "Rose and Lily were born": capitalised names just before the verb."""
         index = start - 1
         names: list[str] = []
-        while index >= 0 and self._is_name(t, index, need_capital=True):
+        while index >= 0 and self._is_name(t, index, need_capital=True) and (
+                t.low[index] not in self._months):  # "March would have been their due date"
             names.insert(0, _title(t.orig[index]))
             if index >= 2 and t.low[index - 1] in {"and", "&"}:
                 index -= 2
                 continue
             break
         return tuple(names)
+
+
+def _articles(role: str) -> tuple[str, ...]:
+    """"I'm the dad", "I'm her auntie"; but "her dad" is her father, so partners take no "her"."""
+    plain = ("", "a ", "an ", "the ")
+    return plain if role == "partner" else (*plain, "her ", "his ", "their ")
+
+
+def _plain(word: str) -> str:
+    """Without accents, so "fiancée" is "fiancee"."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
 def _alt(words: Iterable[str]) -> str:

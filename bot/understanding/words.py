@@ -18,7 +18,7 @@ NAME_PARTS = ("named", "called", "name_is", "baby_words", "relation_words", "aft
 _LISTS = ("ago_words", "been_words", "week_words", "not_weeks_before", "not_weeks_after", "never_weeks_after",
           "sure_weeks_before", "months",
           "weekdays", "twins", "not_twins", "other_people", "loss_verbs", "loss_objects",
-          "event_words")
+          "event_words", "fear_words")
 _NUMBER_MAPS = ("numbers", "approximate_numbers", "units", "moments", "month_abbreviations")
 _TOP_KEYS = {"last_reviewed", "kinds", "roles", "names", "contractions", *_LISTS, *_NUMBER_MAPS}
 
@@ -44,6 +44,7 @@ class Words:
     twins: tuple[str, ...]
     not_twins: tuple[str, ...]
     event_words: tuple[str, ...]
+    fear_words: tuple[str, ...]
     roles: dict[str, dict[str, tuple[str, ...]]]
     body_kinds: tuple[str, ...]
     other_people: tuple[str, ...]
@@ -69,6 +70,10 @@ def _phrases(p: _Problems, data: YDict, key: str, what: str) -> tuple[str, ...]:
         return ()
     out: list[str] = []
     for index, item in enumerate(value):
+        if isinstance(item, bool):
+            p.error(value.at(index), f"an item of '{key}' in {what} reads as {str(item).lower()}: "
+                                     "put words like on, off, yes, no in quotes")
+            continue
         if isinstance(item, (YDict, YList)) or item is None or not str(item).strip():
             p.error(value.at(index), f"each item of '{key}' in {what} must be a word or phrase")
             continue
@@ -186,6 +191,7 @@ def read_words(path: Path, display_name: str | None = None) -> tuple[Words | Non
         not_weeks_after=lists["not_weeks_after"],
         never_weeks_after=lists["never_weeks_after"], sure_weeks_before=lists["sure_weeks_before"], months=months, weekdays=lists["weekdays"],
         twins=lists["twins"], not_twins=lists["not_twins"], event_words=lists["event_words"],
+        fear_words=lists["fear_words"],
         roles=roles, body_kinds=body_kinds,
         other_people=lists["other_people"], loss_verbs=lists["loss_verbs"],
         loss_objects=lists["loss_objects"], names=names, contractions=contractions,
