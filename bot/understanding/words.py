@@ -11,6 +11,7 @@ from bot.content.yamlsrc import Where, YamlError, YDict, YList, load_yaml
 
 KINDS = ("tfmr", "molar", "ectopic", "chemical", "neonatal", "stillbirth", "miscarriage")
 ROLES = ("partner", "relative", "friend", "carried")
+STAGE_KEYS = ("recent_days", "later_weeks", "long_ago_days")
 ROLE_PARTS = ("self", "people", "anywhere")
 NAME_PARTS = ("named", "called", "name_is", "baby_words", "relation_words", "after", "not_names",
               "negations")
@@ -19,7 +20,8 @@ _LISTS = ("ago_words", "been_words", "week_words", "not_weeks_before", "not_week
           "sure_weeks_before", "months",
           "weekdays", "twins", "not_twins", "other_people", "loss_verbs", "loss_objects",
           "event_words", "fear_words")
-_NUMBER_MAPS = ("numbers", "approximate_numbers", "units", "moments", "month_abbreviations")
+_NUMBER_MAPS = ("numbers", "approximate_numbers", "units", "moments", "month_abbreviations",
+                "stages")
 _TOP_KEYS = {"last_reviewed", "kinds", "roles", "names", "contractions", *_LISTS, *_NUMBER_MAPS}
 
 
@@ -31,6 +33,7 @@ class Words:
     numbers: dict[str, float]
     approximate_numbers: dict[str, float]
     units: dict[str, float]
+    stages: dict[str, float]
     moments: dict[str, float]
     ago_words: tuple[str, ...]
     been_words: tuple[str, ...]
@@ -181,12 +184,15 @@ def read_words(path: Path, display_name: str | None = None) -> tuple[Words | Non
     if len(months) != 12:
         p.error(data.at("months"), "'months' must list the twelve months in order")
     months.update({k: int(v) for k, v in numbers["month_abbreviations"].items()})
+    for stage in STAGE_KEYS:
+        if stage not in numbers["stages"]:
+            p.error(data.at("stages"), f"'stages' needs '{stage}'")
     if p.found:
         return None, p.found
     words = Words(
         kinds=kinds, numbers=numbers["numbers"],
         approximate_numbers=numbers["approximate_numbers"], units=numbers["units"],
-        moments=numbers["moments"], ago_words=lists["ago_words"], been_words=lists["been_words"],
+        moments=numbers["moments"], stages=numbers["stages"], ago_words=lists["ago_words"], been_words=lists["been_words"],
         week_words=lists["week_words"], not_weeks_before=lists["not_weeks_before"],
         not_weeks_after=lists["not_weeks_after"],
         never_weeks_after=lists["never_weeks_after"], sure_weeks_before=lists["sure_weeks_before"], months=months, weekdays=lists["weekdays"],
