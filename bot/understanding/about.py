@@ -187,6 +187,8 @@ class AboutReader:
             [f"{pos} {w}" for w in names["relation_words"]
              for pos in ("our", "my", "his", "her", "their", "our little", "my little", "'s")])
         self._after = self._compile(names["after"])
+        self._loss_words = self._compile(names["loss_words"])
+        self._living = [self._phrase_tokens(p) for p in names["living"]]
 
     # -- building -------------------------------------------------------------------------
     def _phrase_tokens(self, phrase: str) -> tuple[str, ...]:
@@ -371,7 +373,7 @@ class AboutReader:
                     if gap and end < len(t.low) and t.low[end] == ",":
                         end += 1
                     names = self._names_from(t, end, need_capital=True)
-                    if not names or (pattern is not self._called and not self._about_loss(t, end)):
+                    if not names or (pattern is not self._called and not self._about_loss(t, start, end)):
                         continue
                     if pattern is self._relation and self._loss_follows(t, end):
                         continue  # "my daughter Anna lost her baby": Anna is not the baby
@@ -388,12 +390,19 @@ class AboutReader:
         return min(found)[1]
 
     def _negated(self, t: _Tokens, start: int) -> bool:
-        window = t.low[max(0, start - 4):start]
+        window = [w for i, w in enumerate(t.low[max(0, start - 4):start], max(0, start - 4))
+                  if t.sentence[i] == t.sentence[start]]
         return any(_contains(window, p) for p in self._negations)
 
-    def _about_loss(self, t: _Tokens, index: int) -> bool:
+    def _about_loss(self, t: _Tokens, start: int, index: int) -> bool:
+        """The cue ("baby", "our son") is about the baby who died: not after "rainbow", and in a
+        sentence that speaks of the loss."""
+        if start > 0 and any(_ends_with(t.low[:start + 1], p) or _ends_with(t.low[:start], p)
+                             for p in self._living):
+            return False
         sentence = t.sentence[min(index, len(t.low) - 1)]
-        return self._sentence_has_event(t, sentence)
+        words = " ".join(w for w, s in zip(t.low, t.sentence, strict=True) if s == sentence)
+        return bool(self._loss_words.search(words) or self._all_kinds.search(words))
 
     def _is_name(self, t: _Tokens, index: int, need_capital: bool) -> bool:
         if index >= len(t.low):

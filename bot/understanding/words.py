@@ -13,8 +13,8 @@ KINDS = ("tfmr", "molar", "ectopic", "chemical", "neonatal", "stillbirth", "misc
 ROLES = ("partner", "relative", "friend", "carried")
 STAGE_KEYS = ("recent_days", "later_weeks", "long_ago_days")
 ROLE_PARTS = ("self", "people", "anywhere")
-NAME_PARTS = ("named", "called", "name_is", "baby_words", "relation_words", "after", "not_names",
-              "negations")
+NAME_PARTS = ("named", "called", "name_is", "baby_words", "relation_words", "after", "loss_words",
+              "living", "not_names", "negations")
 
 _LISTS = ("ago_words", "been_words", "week_words", "not_weeks_before", "not_weeks_after", "never_weeks_after",
           "sure_weeks_before", "months",

@@ -51,6 +51,12 @@ def test_heldout_set_meets_the_targets(reader: AboutReader) -> None:
     "my daughter Anna lost her baby at 9 weeks",
     "I went to see Dr Patel on Monday about my miscarriage",
     "Christmas without her will be so hard",
+    "My rainbow baby Ella is 2 now but I still grieve her brother",
+    "our eldest son Sam keeps asking about the baby that died",
+    "I lost my baby and my mum Linda has been amazing",
+    "My doctor, Dr Evans, said it was a chemical",
+    "Our baby boy was stillborn. Jacob and I are lost",
+    "Our twins had TTTS. March would have been their due date",
 ])
 def test_a_capital_is_not_a_name_unless_the_sentence_says_so(reader: AboutReader, text: str) -> None:
     assert reader.read(text).names == ()
