@@ -46,8 +46,6 @@ def mirror(about: About, text: Callable[[str], str]) -> str:
         details.append(text("story_at_weeks").format(weeks=about.weeks))
     if about.since_days is not None:
         details.append(when_words(about.since_days, text))
-    if about.twins:
-        details.insert(0, text("story_twins"))
     heard = text("story_heard_details").format(details=", ".join(details)) if details else text(
         "story_heard")
     return f"{sorry}\n\n{heard}"

@@ -8,6 +8,7 @@ import pytest
 
 from bot.engine.callbacks import decode, encode
 from bot.understanding.about import About
+from bot.understanding.fit import Person, needs_plain_sibling, pick, variant_fits
 from bot.understanding.keep import Kept
 from bot.understanding.story import mirror, stage
 
@@ -48,7 +49,7 @@ def test_stage(about: About, expected: str) -> None:
 
 def test_the_mirror_uses_what_was_said_and_nothing_else() -> None:
     words = {"story_sorry": "I'm so sorry.", "story_sorry_name": "I'm so sorry about {name}.",
-             "story_heard": "Thank you for telling me.", "story_twins": "your twins",
+             "story_heard": "Thank you for telling me.",
              "story_heard_details": "Thank you for telling me: {details}.",
              "story_at_weeks": "at {weeks} weeks", "story_when_today": "today",
              "story_when_yesterday": "yesterday", "story_when_days": "{n} days ago",
@@ -60,3 +61,17 @@ def test_the_mirror_uses_what_was_said_and_nothing_else() -> None:
     assert mirror(About(weeks=9, since_days=3), text) == (
         "I'm so sorry.\n\nThank you for telling me: at 9 weeks, 3 days ago.")
     assert mirror(About(), text) == "I'm so sorry.\n\nThank you for telling me."
+
+
+def test_a_name_text_is_used_only_with_a_name() -> None:
+    texts = ["Thinking of {name} today.", "Thinking of your baby today."]
+    assert pick(texts, Person(name="Ivy"), 0) == "Thinking of Ivy today."
+    assert pick(texts, Person(), 0) == "Thinking of your baby today."
+    assert needs_plain_sibling(["Only {name}."]) and not needs_plain_sibling(texts)
+
+
+def test_variant_conditions() -> None:
+    assert variant_fits((), (), Person())
+    assert variant_fits(("partner",), ("recent",), Person("partner", "recent"))
+    assert not variant_fits(("partner",), (), Person("carried", "recent"))
+    assert not variant_fits((), ("later",), Person(None, None))
