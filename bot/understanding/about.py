@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.understanding.words import Words
+from bot.understanding.vocabulary import Vocabulary
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bc": "'", "`": "'", "\u00b4": "'",
                          "\u2013": "-", "\u2014": "-"})
@@ -118,7 +118,7 @@ def _tokens(text: str, contractions: dict[str, str]) -> _Tokens:
 class AboutReader:
     """Compiled once from the words; ``read`` is then cheap and safe to share between threads."""
 
-    def __init__(self, words: Words) -> None:
+    def __init__(self, words: Vocabulary) -> None:
         self.words = words
         exact = {k: v for k, v in words.numbers.items()}
         self._exact = exact
@@ -188,7 +188,12 @@ class AboutReader:
              for pos in ("our", "my", "his", "her", "their", "our little", "my little", "'s")])
         self._after = self._compile(names["after"])
         self._loss_words = self._compile(names["loss_words"])
+        self._help = self._compile(words.partner.help_words if words.partner else ())
         self._living = [self._phrase_tokens(p) for p in names["living"]]
+
+    def asks_how_to_help(self, text: str) -> bool:
+        """ "What can I do to help her", "how do I support my wife": the partner's own question."""
+        return bool(self._help.search(_tokens(text[:5000], self.words.contractions).text))
 
     # -- building -------------------------------------------------------------------------
     def _phrase_tokens(self, phrase: str) -> tuple[str, ...]:

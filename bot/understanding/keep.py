@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.understanding.about import About
-from bot.understanding.words import KINDS, ROLES
+from bot.understanding.vocabulary import KINDS, ROLES
 
 _ROLE_CODES = {role: role[0] for role in ROLES}  # partner p, relative r, friend f, carried c
 _KIND_CODES = {kind: str(index) for index, kind in enumerate(KINDS)}

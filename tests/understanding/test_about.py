@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot import PROJECT_ROOT
-from bot.understanding import AboutReader, load_reader, read_words
+from bot.understanding import AboutReader, load_reader, read_vocabulary
 from tests.understanding.measure import load_items, measure
 
 DATA = PROJECT_ROOT / "tests" / "data"
@@ -123,7 +123,7 @@ def test_words_file_problems_name_file_and_line(tmp_path: Path) -> None:
     lines.insert(at + 1, "  abortion: [termination]")
     lines[lines.index("  day: 1")] = "  day: -1"
     target.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    words, problems = read_words(target, "content/understanding.yaml")
+    words, problems = read_vocabulary(target, "content/understanding.yaml")
     assert words is None
     messages = [str(p) for p in problems]
     assert f"content/understanding.yaml:{at + 2}: error: unknown kind 'abortion'" in messages[0]
@@ -138,3 +138,9 @@ def test_a_missing_section_is_reported(tmp_path: Path) -> None:
     messages = [str(p) for p in problems]
     assert any("unknown key 'weekday'" in m for m in messages)
     assert any("needs 'weekdays'" in m for m in messages)
+
+
+def test_how_to_help_is_read_from_the_words(reader: AboutReader) -> None:
+    assert reader.asks_how_to_help("what can I do to help her")
+    assert reader.asks_how_to_help("How do I support my wife?")
+    assert not reader.asks_how_to_help("will it get easier")

@@ -22,11 +22,13 @@ _LISTS = ("ago_words", "been_words", "week_words", "not_weeks_before", "not_week
           "event_words", "fear_words")
 _NUMBER_MAPS = ("numbers", "approximate_numbers", "units", "moments", "month_abbreviations",
                 "stages")
-_TOP_KEYS = {"last_reviewed", "kinds", "roles", "names", "contractions", *_LISTS, *_NUMBER_MAPS}
+_TOP_KEYS = {"last_reviewed", "kinds", "roles", "names", "contractions", "partner", *_LISTS,
+             *_NUMBER_MAPS}
+_PARTNER_KEYS = ("flow", "help_words", "help_goes_to", "topics", "never_say")
 
 
 @dataclass(frozen=True)
-class Words:
+class Vocabulary:
     """Everything the reader needs, as plain lowercase phrases (see content/understanding.yaml)."""
 
     kinds: dict[str, tuple[str, ...]]
@@ -55,6 +57,18 @@ class Words:
     loss_objects: tuple[str, ...]
     names: dict[str, tuple[str, ...]]
     contractions: dict[str, str] = field(default_factory=dict)
+    partner: PartnerRoutes | None = None
+
+
+@dataclass(frozen=True)
+class PartnerRoutes:
+    """Where a partner is taken instead (targets are "flow" or "flow/node", checked by --check)."""
+
+    flow: str
+    help_words: tuple[str, ...]
+    help_goes_to: tuple[str, Where]
+    topics: dict[str, tuple[str, Where]]
+    never_say: tuple[str, ...]
 
 
 @dataclass
@@ -115,7 +129,7 @@ def _sub(p: _Problems, data: Any, key: str, where: Where, parts: tuple[str, ...]
     return out
 
 
-def read_words(path: Path, display_name: str | None = None) -> tuple[Words | None, list[Problem]]:
+def read_vocabulary(path: Path, display_name: str | None = None) -> tuple[Vocabulary | None, list[Problem]]:
     """Read ``path``; the words, or None when it has errors, and every problem with file:line."""
     name = display_name or path.name
     p = _Problems(name)
@@ -187,9 +201,10 @@ def read_words(path: Path, display_name: str | None = None) -> tuple[Words | Non
     for stage in STAGE_KEYS:
         if stage not in numbers["stages"]:
             p.error(data.at("stages"), f"'stages' needs '{stage}'")
+    partner = _partner(p, data["partner"], data.at("partner"))
     if p.found:
         return None, p.found
-    words = Words(
+    words = Vocabulary(
         kinds=kinds, numbers=numbers["numbers"],
         approximate_numbers=numbers["approximate_numbers"], units=numbers["units"],
         moments=numbers["moments"], stages=numbers["stages"], ago_words=lists["ago_words"], been_words=lists["been_words"],
@@ -200,6 +215,29 @@ def read_words(path: Path, display_name: str | None = None) -> tuple[Words | Non
         fear_words=lists["fear_words"],
         roles=roles, body_kinds=body_kinds,
         other_people=lists["other_people"], loss_verbs=lists["loss_verbs"],
-        loss_objects=lists["loss_objects"], names=names, contractions=contractions,
+        loss_objects=lists["loss_objects"], names=names, contractions=contractions, partner=partner,
     )
     return words, []
+
+
+def _partner(p: _Problems, data: Any, where: Where) -> PartnerRoutes | None:
+    if not isinstance(data, YDict):
+        p.error(where, "'partner' must be a mapping with " + ", ".join(_PARTNER_KEYS))
+        return None
+    for key in data:
+        if key not in _PARTNER_KEYS:
+            p.error(data.at(key), f"unknown key '{key}' in 'partner' (allowed: {', '.join(_PARTNER_KEYS)})")
+    for key in _PARTNER_KEYS:
+        if key not in data:
+            p.error(data.where, f"'partner' needs '{key}'")
+    if any(key not in data for key in _PARTNER_KEYS):
+        return None
+    topics = data["topics"]
+    if not isinstance(topics, YDict):
+        p.error(data.at("topics"), "'topics' must be a mapping of topic: flow or flow/node")
+        return None
+    return PartnerRoutes(
+        flow=str(data["flow"]), help_words=_phrases(p, data, "help_words", "'partner'"),
+        help_goes_to=(str(data["help_goes_to"]), data.at("help_goes_to")),
+        topics={str(k): (str(v), topics.at(k)) for k, v in topics.items()},
+        never_say=_phrases(p, data, "never_say", "'partner'"))
