@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.understanding.about import About
+from bot.understanding.vocabulary import STAGES
 
-STAGES = ("recent", "later", "long_ago", "unknown")
+__all__ = ["STAGES", "mirror", "stage", "when_words"]
+
 LATER_KINDS = frozenset({"stillbirth", "neonatal"})
 
 

@@ -12,6 +12,7 @@ from bot.content.yamlsrc import Where, YamlError, YDict, YList, load_yaml
 KINDS = ("tfmr", "molar", "ectopic", "chemical", "neonatal", "stillbirth", "miscarriage")
 ROLES = ("partner", "relative", "friend", "carried")
 STAGE_KEYS = ("recent_days", "later_weeks", "long_ago_days")
+STAGES = ("recent", "later", "long_ago", "unknown")
 ROLE_PARTS = ("self", "people", "anywhere")
 NAME_PARTS = ("named", "called", "name_is", "baby_words", "relation_words", "after", "loss_words",
               "living", "not_names", "negations")
@@ -22,7 +23,7 @@ _LISTS = ("ago_words", "been_words", "week_words", "not_weeks_before", "not_week
           "event_words", "fear_words")
 _NUMBER_MAPS = ("numbers", "approximate_numbers", "units", "moments", "month_abbreviations",
                 "stages")
-_TOP_KEYS = {"last_reviewed", "kinds", "roles", "names", "contractions", "partner", *_LISTS,
+_TOP_KEYS = {"last_reviewed", "kinds", "roles", "names", "contractions", "partner", "story", *_LISTS,
              *_NUMBER_MAPS}
 _PARTNER_KEYS = ("flow", "help_words", "help_goes_to", "topics", "never_say")
 
@@ -58,6 +59,16 @@ class Vocabulary:
     names: dict[str, tuple[str, ...]]
     contractions: dict[str, str] = field(default_factory=dict)
     partner: PartnerRoutes | None = None
+    story: StoryNodes | None = None
+
+
+@dataclass(frozen=True)
+class StoryNodes:
+    """The story flow and its node for each stage (checked by --check against the flows)."""
+
+    flow: str
+    nodes: dict[str, tuple[str, Where]]
+    where: Where
 
 
 @dataclass(frozen=True)
@@ -202,6 +213,7 @@ def read_vocabulary(path: Path, display_name: str | None = None) -> tuple[Vocabu
         if stage not in numbers["stages"]:
             p.error(data.at("stages"), f"'stages' needs '{stage}'")
     partner = _partner(p, data["partner"], data.at("partner"))
+    story = _story(p, data["story"], data.at("story"))
     if p.found:
         return None, p.found
     words = Vocabulary(
@@ -216,6 +228,7 @@ def read_vocabulary(path: Path, display_name: str | None = None) -> tuple[Vocabu
         roles=roles, body_kinds=body_kinds,
         other_people=lists["other_people"], loss_verbs=lists["loss_verbs"],
         loss_objects=lists["loss_objects"], names=names, contractions=contractions, partner=partner,
+        story=story,
     )
     return words, []
 
@@ -241,3 +254,19 @@ def _partner(p: _Problems, data: Any, where: Where) -> PartnerRoutes | None:
         help_goes_to=(str(data["help_goes_to"]), data.at("help_goes_to")),
         topics={str(k): (str(v), topics.at(k)) for k, v in topics.items()},
         never_say=_phrases(p, data, "never_say", "'partner'"))
+
+
+def _story(p: _Problems, data: Any, where: Where) -> StoryNodes | None:
+    if not isinstance(data, YDict) or not isinstance(data.get("nodes"), YDict) or "flow" not in data:
+        p.error(where, "'story' needs 'flow' and 'nodes' (a node id for each of "
+                       + ", ".join(STAGES) + ")")
+        return None
+    nodes = data["nodes"]
+    for stage in nodes:
+        if stage not in STAGES:
+            p.error(nodes.at(stage), f"unknown stage '{stage}' (known: {', '.join(STAGES)})")
+    for stage in STAGES:
+        if stage not in nodes:
+            p.error(nodes.where, f"'nodes' needs '{stage}'")
+    return StoryNodes(str(data["flow"]), {str(k): (str(v), nodes.at(k)) for k, v in nodes.items()},
+                      data.at("flow"))
