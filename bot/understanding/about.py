@@ -191,6 +191,16 @@ class AboutReader:
         self._help = self._compile(words.partner.help_words if words.partner else ())
         self._living = [self._phrase_tokens(p) for p in names["living"]]
 
+    def name_answer(self, text: str) -> tuple[str, ...]:
+        """The name(s) in an answer to "what name?": the question is the cue, so a short answer
+        ("Leo James", "rose and lily") is the name; otherwise the usual reading."""
+        t = _tokens(text[:200], self.words.contractions)
+        words = [w for w in t.low if w not in {".", "!", ","}]
+        if 0 < len(words) <= 4 and all(self._is_name(t, i, need_capital=False) or t.low[i] in {
+                "and", "&", ".", "!", ","} for i in range(len(t.low))):
+            return self._names_from(t, 0, need_capital=False)
+        return self.read(text).names
+
     def asks_how_to_help(self, text: str) -> bool:
         """ "What can I do to help her", "how do I support my wife": the partner's own question."""
         return bool(self._help.search(_tokens(text[:5000], self.words.contractions).text))
@@ -429,7 +439,7 @@ class AboutReader:
             if nxt < len(t.low) and t.low[nxt] in {"and", "&", ","}:
                 if nxt + 1 < len(t.low) and t.low[nxt] == "," and t.low[nxt + 1] == "and":
                     nxt += 1
-                if self._is_name(t, nxt + 1, need_capital=True):
+                if self._is_name(t, nxt + 1, need_capital):
                     index = nxt + 1
                     continue
             break

@@ -144,3 +144,14 @@ def test_how_to_help_is_read_from_the_words(reader: AboutReader) -> None:
     assert reader.asks_how_to_help("what can I do to help her")
     assert reader.asks_how_to_help("How do I support my wife?")
     assert not reader.asks_how_to_help("will it get easier")
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("Leo James", ("Leo James",)),
+    ("rose and lily", ("Rose", "Lily")),
+    ("his full name is Leo James", ("Leo James",)),
+    ("I don't want to say", ()),
+    ("yesterday", ()),
+])
+def test_an_answer_to_what_name_is_the_name(reader: AboutReader, text: str, names: tuple[str, ...]) -> None:
+    assert reader.name_answer(text) == names
