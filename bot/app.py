@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from bot.checks import check_content
+from bot.checks import check_content, understanding_checks
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content.loader import load_content
@@ -25,6 +25,7 @@ from bot.safety.config import load_safety
 from bot.safety.learned import build_learned
 from bot.store import Store
 from bot.text import Lexicon, Normaliser
+from bot.understanding import AboutReader, load_reader
 
 
 @dataclass
@@ -38,6 +39,8 @@ class Core:
     safety: SafetyDetector
     engine: Engine
     places: Places
+    reader: AboutReader | None = None
+    """What a message says about a loss (content/understanding.yaml); None only on invalid content."""
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -78,12 +81,19 @@ def build_core(root: Path, today: date | None = None, strict: bool = True) -> Co
     safety_problems += learned_problems
     safety = SafetyDetector(normaliser, safety_config, learned)
     places, places_problems = load_places(root)
+    reader, reader_problems = load_reader(root)
+    entries: dict[str, list[str]] = {}
+    if reader is not None:
+        reader_problems += understanding_checks(content, reader.words)
+        if reader.words.story:
+            entries[reader.words.story.flow] = [node for node, _ in reader.words.story.nodes.values()]
     daily = DailyFeature(ZoneFinder(places), normaliser)
     engine = Engine(content, normaliser, matcher, safety, features=[daily])
-    problems = loaded.problems + safety_problems + check_content(loaded, normaliser, root) + places_problems
+    problems = (loaded.problems + safety_problems + check_content(loaded, normaliser, root, entries) + places_problems
+                + reader_problems)
     if strict and any(p.severity == "error" for p in problems):
         raise ContentInvalid(problems)
-    return Core(root, content, normaliser, matcher, safety, engine, places, problems)
+    return Core(root, content, normaliser, matcher, safety, engine, places, reader, problems)
 
 
 def build_conversations(core: Core, store: Store, clock: Clock | None = None) -> Conversations:

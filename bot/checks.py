@@ -7,7 +7,7 @@ on errors. Kept as small named functions so a new rule is one more function in `
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -15,12 +15,13 @@ from rapidfuzz import fuzz
 
 from bot.content import style
 from bot.content.loader import Loaded
-from bot.content.model import TOPICS, Content, Flow
+from bot.content.model import NAME_SLOT, TOPICS, Content, Flow, Node
 from bot.content.problems import Problem
 from bot.content.yamlsrc import Where
 from bot.engine import callbacks
 from bot.matching.terms import terms
 from bot.text import Normaliser
+from bot.understanding import Vocabulary
 
 MAX_MESSAGE = 4096
 MIN_EXAMPLES = 12
@@ -116,7 +117,7 @@ def html_problems(text: str) -> list[str]:
     return parser.errors
 
 
-def _flows_checks(content: Content) -> list[Problem]:
+def _flows_checks(content: Content, entries: Mapping[str, Collection[str]]) -> list[Problem]:
     problems = []
     flow_ids = set(content.flows)
     for flow in content.flows.values():
@@ -135,7 +136,7 @@ def _flows_checks(content: Content) -> list[Problem]:
             if node.id in flow_ids:
                 problems.append(Problem(node.where, f"node id '{node.id}' is also a flow id; rename it"))
         problems += _node_checks(content, flow)
-        problems += _reachability(flow)
+        problems += _reachability(flow, entries.get(flow.id, ()))
     for topic in TOPICS:
         if not content.flows_for(topic):
             problems.append(Problem(_first_where(content), f"topic '{topic}' has no flow"))
@@ -171,6 +172,7 @@ def _node_checks(content: Content, flow: Flow) -> list[Problem]:
                                                     f"Telegram's limit is {MAX_MESSAGE}"))
             for issue in html_problems(text):
                 problems.append(Problem(node.where, f"text of '{name}': {issue}"))
+        problems += _fitting_checks(flow, node)
         for source in node.sources:
             if source not in content.sources:
                 problems.append(Problem(node.where, f"'{name}' cites unknown source '{source}'"))
@@ -190,9 +192,77 @@ def _node_checks(content: Content, flow: Flow) -> list[Problem]:
     return problems
 
 
-def _reachability(flow: Flow) -> list[Problem]:
-    reached = {flow.start.id}
-    frontier = [flow.start]
+_SLOT = re.compile(r"\{[^{}]*\}")
+
+
+def _fitting_checks(flow: Flow, node: Node) -> list[Problem]:
+    """Variants and {name}: a text list using {name} needs a text without it (for when no name
+    is known), no other placeholder, and each variant's texts checked like the node's."""
+    problems = []
+    name = f"{flow.id}/{node.id}"
+    lists = [(node.texts, node.where, f"'{name}'")]
+    lists += [(v.texts, v.where, f"the variant of '{name}' for {', '.join(v.roles + v.stages)}")
+              for v in node.variants]
+    for texts, where, what in lists:
+        if any(NAME_SLOT in t for t in texts) and all(NAME_SLOT in t for t in texts):
+            problems.append(Problem(where, f"{what} uses {NAME_SLOT} in every text: add one without it, "
+                                           "for when no name is known"))
+        for text in texts:
+            for slot in set(_SLOT.findall(text)) - {NAME_SLOT}:
+                problems.append(Problem(where, f"{what} has '{slot}': the only placeholder is {NAME_SLOT}"))
+            if texts is not node.texts:
+                if len(text) > MAX_MESSAGE:
+                    problems.append(Problem(where, f"{what} has a text of {len(text)} characters"))
+                problems += [Problem(where, f"{what}: {issue}") for issue in html_problems(text)]
+    return problems
+
+
+def understanding_checks(content: Content, vocabulary: Vocabulary) -> list[Problem]:
+    """content/understanding.yaml against the flows: the story nodes and the partner's routes
+    exist, and nothing said to a partner compares them with "the women"."""
+    problems: list[Problem] = []
+    story = vocabulary.story
+    if story is not None:
+        flow = content.flows.get(story.flow)
+        if flow is None:
+            problems.append(Problem(story.where, f"story flow '{story.flow}' does not exist"))
+        else:
+            for stage, (node_id, where) in story.nodes.items():
+                if flow.node(node_id) is None:
+                    problems.append(Problem(where, f"'{story.flow}' has no node '{node_id}' for {stage}"))
+    partner = vocabulary.partner
+    if partner is None:
+        return problems
+    targets = [partner.help_goes_to, *partner.topics.values()]
+    for goto, where in targets:
+        flow_id, _, node_id = goto.partition("/")
+        flow = content.flows.get(flow_id)
+        if flow is None or (node_id and flow.node(node_id) is None):
+            problems.append(Problem(where, f"'{goto}' does not exist (a flow, or flow/node)"))
+    for topic, (_, where) in partner.topics.items():
+        if topic not in TOPICS:
+            problems.append(Problem(where, f"unknown topic '{topic}'"))
+    said: list[tuple[str, Where, str]] = []
+    for flow in content.flows.values():
+        for node in flow.nodes:
+            if flow.id == partner.flow:
+                said += [(t, node.where, f"{flow.id}/{node.id}") for t in node.texts]
+            said += [(t, v.where, f"{flow.id}/{node.id} (partner variant)")
+                     for v in node.variants if "partner" in v.roles for t in v.texts]
+    for text, where, what in said:
+        low = text.casefold()
+        for phrase in partner.never_say:
+            if phrase in low:
+                problems.append(Problem(where, f"{what} says '{phrase}' to a partner"))
+    return problems
+
+
+def _reachability(flow: Flow, entries: Collection[str] = ()) -> list[Problem]:
+    """Every node reached by buttons from the start, or from an ``entry`` the engine opens itself
+    (the story flow's node for each stage, content/understanding.yaml)."""
+    starts = [flow.start, *(n for n in flow.nodes if n.id in entries)]
+    reached = {n.id for n in starts}
+    frontier = list(starts)
     while frontier:
         node = frontier.pop()
         for button in node.buttons:
@@ -285,13 +355,15 @@ def _source_checks(content: Content) -> list[Problem]:
             for source in content.sources.values() if source.id not in cited]
 
 
-def check_content(loaded: Loaded, normaliser: Normaliser, root: Path) -> list[Problem]:
+def check_content(loaded: Loaded, normaliser: Normaliser, root: Path,
+                  entries: Mapping[str, Collection[str]] | None = None) -> list[Problem]:
     """Run every cross-file check; the normaliser is the matcher's, so checks see what it sees.
-    The rules of voice are read from ``root``'s content/style_rules.yaml."""
+    The rules of voice are read from ``root``'s content/style_rules.yaml. ``entries``: nodes the
+    engine opens directly, by flow (they need no button leading to them)."""
     content = loaded.content
     rules = style.load_style_rules(root / style.RULES_FILE)
     checks: list[Callable[[], list[Problem]]] = [
-        lambda: _flows_checks(content),
+        lambda: _flows_checks(content, entries or {}),
         lambda: _alike_examples(content, normaliser),
         lambda: _menu_checks(content),
         lambda: _message_checks(loaded),

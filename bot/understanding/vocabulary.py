@@ -6,13 +6,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.content.model import ROLES, STAGES
 from bot.content.problems import Problem
 from bot.content.yamlsrc import Where, YamlError, YDict, YList, load_yaml
 
 KINDS = ("tfmr", "molar", "ectopic", "chemical", "neonatal", "stillbirth", "miscarriage")
-ROLES = ("partner", "relative", "friend", "carried")
 STAGE_KEYS = ("recent_days", "later_weeks", "long_ago_days")
-STAGES = ("recent", "later", "long_ago", "unknown")
 ROLE_PARTS = ("self", "people", "anywhere")
 NAME_PARTS = ("named", "called", "name_is", "baby_words", "relation_words", "after", "loss_words",
               "living", "not_names", "negations")
