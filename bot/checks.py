@@ -225,7 +225,7 @@ def understanding_checks(content: Content, vocabulary: Vocabulary) -> list[Probl
     if story is not None:
         flow = content.flows.get(story.flow)
         if flow is None:
-            problems.append(Problem(story.where, f"story flow '{story.flow}' does not exist"))
+            problems.append(Problem(story.where, f"there is no flow '{story.flow}' for the story reply"))
         else:
             for stage, (node_id, where) in story.nodes.items():
                 if flow.node(node_id) is None:
@@ -238,7 +238,7 @@ def understanding_checks(content: Content, vocabulary: Vocabulary) -> list[Probl
         flow_id, _, node_id = goto.partition("/")
         flow = content.flows.get(flow_id)
         if flow is None or (node_id and flow.node(node_id) is None):
-            problems.append(Problem(where, f"'{goto}' does not exist (a flow, or flow/node)"))
+            problems.append(Problem(where, f"the partner's route '{goto}' names no flow (or flow/node)"))
     for topic, (_, where) in partner.topics.items():
         if topic not in TOPICS:
             problems.append(Problem(where, f"unknown topic '{topic}'"))
