@@ -19,6 +19,7 @@ from bot.daily.dispatcher import POLL_SECONDS, DailyService, Dispatcher, Sender
 from bot.daily.repository import DailyRepository
 from bot.daily.zones import Places, ZoneFinder, load_places
 from bot.engine.engine import Engine
+from bot.engine.remembering import Remembering
 from bot.matching import Matcher
 from bot.safety import SafetyDetector
 from bot.safety.config import load_safety
@@ -88,7 +89,9 @@ def build_core(root: Path, today: date | None = None, strict: bool = True) -> Co
         if reader.words.story:
             entries[reader.words.story.flow] = [node for node, _ in reader.words.story.nodes.values()]
     daily = DailyFeature(ZoneFinder(places), normaliser)
-    engine = Engine(content, normaliser, matcher, safety, features=[daily])
+    remembering = Remembering(reader, content.messages.get("command_remembered", ("",))[0]) if reader else None
+    engine = Engine(content, normaliser, matcher, safety, features=[daily], reader=reader,
+                    remembering=remembering)
     problems = (loaded.problems + safety_problems + check_content(loaded, normaliser, root, entries) + places_problems
                 + reader_problems)
     if strict and any(p.severity == "error" for p in problems):

@@ -12,7 +12,8 @@ from datetime import date
 from pathlib import Path
 
 from bot.content.model import (
-    ROLES, STAGES, Variant,
+    ROLES,
+    STAGES,
     ButtonSpec,
     Content,
     Country,
@@ -23,6 +24,7 @@ from bot.content.model import (
     Reflection,
     Service,
     Source,
+    Variant,
 )
 from bot.content.problems import Problem
 from bot.content.yamlsrc import Where, YamlError, YDict, YList, load_yaml

@@ -120,7 +120,7 @@ class AboutReader:
 
     def __init__(self, words: Vocabulary) -> None:
         self.words = words
-        exact = {k: v for k, v in words.numbers.items()}
+        exact = dict(words.numbers)
         self._exact = exact
         self._approx = dict(words.approximate_numbers)
         tens = [w for w, v in exact.items() if v >= 20 and v % 10 == 0]
@@ -356,9 +356,9 @@ class AboutReader:
         if not near or index >= len(t.low):
             return False
         sentence = t.sentence[index]
-        near = " ".join(w for i, w in enumerate(t.low[index:index + 12], index)
-                        if t.sentence[i] == sentence)
-        return bool(self._all_kinds.search(near))  # "my flatmate came home after a miscarriage"
+        window = " ".join(w for i, w in enumerate(t.low[index:index + 12], index)
+                          if t.sentence[i] == sentence)
+        return bool(self._all_kinds.search(window))  # "my flatmate came home after a miscarriage"
 
     # -- names ----------------------------------------------------------------------------
     def _names(self, t: _Tokens) -> tuple[str, ...]:

@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.content.model import ROLES
 from bot.understanding.about import About
-from bot.understanding.vocabulary import KINDS, ROLES
+from bot.understanding.vocabulary import KINDS
 
 _ROLE_CODES = {role: role[0] for role in ROLES}  # partner p, relative r, friend f, carried c
 _KIND_CODES = {kind: str(index) for index, kind in enumerate(KINDS)}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.content.model import STAGES
 from bot.understanding.about import About
-from bot.understanding.vocabulary import STAGES
 
 __all__ = ["STAGES", "mirror", "stage", "when_words"]
 

@@ -216,16 +216,14 @@ def read_vocabulary(path: Path, display_name: str | None = None) -> tuple[Vocabu
     if p.found:
         return None, p.found
     words = Vocabulary(
-        kinds=kinds, numbers=numbers["numbers"],
-        approximate_numbers=numbers["approximate_numbers"], units=numbers["units"],
-        moments=numbers["moments"], stages=numbers["stages"], ago_words=lists["ago_words"], been_words=lists["been_words"],
-        week_words=lists["week_words"], not_weeks_before=lists["not_weeks_before"],
-        not_weeks_after=lists["not_weeks_after"],
-        never_weeks_after=lists["never_weeks_after"], sure_weeks_before=lists["sure_weeks_before"], months=months, weekdays=lists["weekdays"],
-        twins=lists["twins"], not_twins=lists["not_twins"], event_words=lists["event_words"],
-        fear_words=lists["fear_words"],
-        roles=roles, body_kinds=body_kinds,
-        other_people=lists["other_people"], loss_verbs=lists["loss_verbs"],
+        kinds=kinds, numbers=numbers["numbers"], approximate_numbers=numbers["approximate_numbers"],
+        units=numbers["units"], moments=numbers["moments"], stages=numbers["stages"],
+        ago_words=lists["ago_words"], been_words=lists["been_words"], week_words=lists["week_words"],
+        not_weeks_before=lists["not_weeks_before"], not_weeks_after=lists["not_weeks_after"],
+        never_weeks_after=lists["never_weeks_after"], sure_weeks_before=lists["sure_weeks_before"],
+        months=months, weekdays=lists["weekdays"], twins=lists["twins"], not_twins=lists["not_twins"],
+        event_words=lists["event_words"], fear_words=lists["fear_words"], roles=roles,
+        body_kinds=body_kinds, other_people=lists["other_people"], loss_verbs=lists["loss_verbs"],
         loss_objects=lists["loss_objects"], names=names, contractions=contractions, partner=partner,
         story=story,
     )

@@ -110,4 +110,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main([a for a in sys.argv[1:]]))
+    sys.exit(main(sys.argv[1:]))

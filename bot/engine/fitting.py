@@ -1,0 +1,114 @@
+"""Who Feather is talking to, for this reply: what the message told (and what was kept with a yes),
+where that takes a partner, the story reply for the loss's stage, and each node's text for them.
+
+Nothing here is stored: what a message says is used for its own reply; only what the person
+asked to be remembered (``Incoming.kept``) carries over, plus the conversation's last topic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from bot.content.model import Content, Flow, Node
+from bot.engine.turn import Turn
+from bot.engine.types import OutMessage
+from bot.understanding import About, AboutReader
+from bot.understanding.fit import Person, pick, variant_fits
+from bot.understanding.keep import Kept
+from bot.understanding.story import mirror, stage
+
+
+@dataclass(frozen=True)
+class Heard:
+    """This turn's reading: the message's own ``about`` and the person the reply is for."""
+
+    about: About
+    person: Person
+
+
+NOTHING = Heard(About(), Person())
+
+
+def node_text(node: Node, person: Person, rotation: int) -> str:
+    """The most specific variant that fits the person, else the node's own texts."""
+    fitting = [v for v in node.variants if variant_fits(v.roles, v.stages, person)]
+    fitting.sort(key=lambda v: -(bool(v.roles) + bool(v.stages)))  # stable: file order otherwise
+    for variant in fitting:
+        text = pick(variant.texts, person, rotation)
+        if text is not None:
+            return text
+    return pick(node.texts, person, rotation) or ""
+
+
+class Fitting:
+    """Built once from the content and the reader (None: content without understanding.yaml)."""
+
+    def __init__(self, content: Content, reader: AboutReader | None) -> None:
+        self.content = content
+        self.reader = reader
+        words = reader.words if reader else None
+        self.limits = dict(words.stages) if words else {}
+        self.partner = words.partner if words else None
+        self.story = words.story if words else None
+
+    # -- reading ---------------------------------------------------------------------------
+    def hear(self, turn: Turn, text: str | None) -> Heard:
+        """The message's reading, and the person: the message first, then what was kept."""
+        if self.reader is None:
+            return NOTHING
+        about = self.reader.read(text) if text else About()
+        kept = turn.incoming.kept or Kept()
+        today = turn.incoming.now.date()
+        known = kept.about(today)
+        merged = About(
+            kind=about.kind or known.kind, weeks=about.weeks,
+            since_days=about.since_days if about.since_days is not None else known.since_days,
+            names=about.names or known.names, twins=about.twins, role=about.role or known.role)
+        role = merged.role
+        if role is None and self.partner and turn.state.last_topic == self.partner.flow:
+            role = "partner"  # the conversation is already in the partner's own flow
+        return Heard(about, Person(role, stage(merged, self.limits) if self.limits else None,
+                                   merged.name))
+
+    # -- where a partner goes -----------------------------------------------------------------
+    def route(self, turn: Turn, heard: Heard, topic: str | None, text: str) -> tuple[Flow, Node] | None:
+        """The partner's own flow instead of ``topic`` (None: no change)."""
+        if self.partner is None or heard.person.role != "partner" or self.reader is None:
+            return None
+        if self.reader.asks_how_to_help(text):
+            return self._target(self.partner.help_goes_to[0])
+        if topic and topic in self.partner.topics:
+            return self._target(self.partner.topics[topic][0])
+        return None
+
+    def _target(self, goto: str) -> tuple[Flow, Node] | None:
+        flow_id, _, node_id = goto.partition("/")
+        flow = self.content.flows.get(flow_id)
+        node = (flow.node(node_id) if node_id else flow.start) if flow else None
+        return (flow, node) if flow and node else None
+
+    # -- the story reply -----------------------------------------------------------------------
+    def is_story(self, flow: Flow) -> bool:
+        return self.story is not None and flow.id == self.story.flow
+
+    def story_node(self, flow: Flow, heard: Heard) -> tuple[Node, str | None]:
+        """The node for the loss's stage and the mirror line, from this message only (a kept name
+        belongs to the loss they told before, maybe not to this one); with nothing to mirror,
+        the flow's first node and its own condolence."""
+        about = heard.about
+        if self.story is None or not (about.names or about.weeks is not None
+                                      or about.since_days is not None):
+            return flow.start, None
+        node_id = self.story.nodes[stage(about, self.limits)][0]
+        return flow.node(node_id) or flow.start, node_id
+
+    def mirror(self, turn: Turn, about: About) -> str:
+        return mirror(about, lambda key: turn.words.text(key, turn.state.turn))
+
+    def keepable(self, heard: Heard, today: date) -> Kept:
+        return Kept.from_about(heard.about, today)
+
+
+def message_with_mirror(first: OutMessage, line: str) -> OutMessage:
+    return OutMessage(f"{line}\n\n{first.text}", first.buttons)
