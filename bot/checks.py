@@ -230,30 +230,29 @@ def understanding_checks(content: Content, vocabulary: Vocabulary) -> list[Probl
             for stage, (node_id, where) in story.nodes.items():
                 if flow.node(node_id) is None:
                     problems.append(Problem(where, f"'{story.flow}' has no node '{node_id}' for {stage}"))
-    partner = vocabulary.partner
-    if partner is None:
-        return problems
-    targets = [partner.help_goes_to, *partner.topics.values()]
-    for goto, where in targets:
-        flow_id, _, node_id = goto.partition("/")
-        flow = content.flows.get(flow_id)
-        if flow is None or (node_id and flow.node(node_id) is None):
-            problems.append(Problem(where, f"the partner's route '{goto}' names no flow (or flow/node)"))
-    for topic, (_, where) in partner.topics.items():
-        if topic not in TOPICS:
-            problems.append(Problem(where, f"unknown topic '{topic}'"))
-    said: list[tuple[str, Where, str]] = []
-    for flow in content.flows.values():
-        for node in flow.nodes:
-            if flow.id == partner.flow:
-                said += [(t, node.where, f"{flow.id}/{node.id}") for t in node.texts]
-            said += [(t, v.where, f"{flow.id}/{node.id} (partner variant)")
-                     for v in node.variants if "partner" in v.roles for t in v.texts]
-    for text, where, what in said:
-        low = text.casefold()
-        for phrase in partner.never_say:
-            if phrase in low:
-                problems.append(Problem(where, f"{what} says '{phrase}' to a partner"))
+    for role, route in vocabulary.routes.items():
+        for goto, where in [route.help_goes_to, *route.topics.values()]:
+            flow_id, _, node_id = goto.partition("/")
+            flow = content.flows.get(flow_id)
+            if flow is None or (node_id and flow.node(node_id) is None):
+                problems.append(Problem(where, f"the route of '{role}' to '{goto}' names no flow (or flow/node)"))
+        for topic, (_, where) in route.topics.items():
+            if topic not in TOPICS:
+                problems.append(Problem(where, f"unknown topic '{topic}'"))
+        said: list[tuple[str, Where, str]] = []
+        for flow in content.flows.values():
+            for node in flow.nodes:
+                if flow.id == route.flow:
+                    said += [(t, node.where, f"{flow.id}/{node.id}") for t in node.texts]
+                said += [(t, v.where, f"{flow.id}/{node.id} (variant for {role})")
+                         for v in node.variants if role in v.roles for t in v.texts]
+        for text, where, what in said:
+            low = text.casefold()
+            problems += [Problem(where, f"{what} says '{phrase}' to a {role}")
+                         for phrase in route.never_say if phrase in low]
+    if story is not None:
+        problems += [Problem(story.where, f"unknown topic '{topic}' in story.instead_of")
+                     for topic in story.instead_of if topic not in TOPICS]
     return problems
 
 

@@ -133,26 +133,36 @@ class Engine:
     def _on_free_text(self, turn: Turn, text: str) -> Reply:
         match = self.matcher.match(text, turn.state.last_topic)
         heard = self.fitting.hear(turn, text)
+        story = self.fitting.story_flow(match.topic, heard, text)
         routed = self.fitting.route(turn, heard, match.topic, text)
+        if story is not None:
+            return self._story(turn, story, heard, routed)
         flow = routed[0] if routed else (self.content.main_flow(match.topic) if match.topic else None)
         if flow is None:
             return self._not_sure(turn, [t for t, _ in match.candidates])
         turn.state.last_topic = flow.topic
-        if routed is None and self.fitting.is_story(flow):
-            return self._story(turn, flow, heard)
         node = routed[1] if routed else flow.start
         return turn.reply(*self.show_node(turn, flow, node, heard.person), events=[f"topic:{flow.topic}"])
 
-    def _story(self, turn: Turn, flow: Flow, heard: Heard) -> Reply:
+    def _story(self, turn: Turn, story: Flow, heard: Heard, routed: tuple[Flow, Node] | None) -> Reply:
         """Someone telling what happened: sorry and what they told first, then the node for the
-        loss's stage (recent, later, long ago), then, once, the offer to remember it."""
-        node, mirrored = self.fitting.story_node(flow, heard)
+        loss's stage (recent, later, long ago), or what their role asked for ("what do I say to
+        her"), then, once, the offer to remember it."""
+        if routed is not None:
+            flow, node = routed
+            mirrored = self.fitting.mirrors(heard)
+        else:
+            flow = story
+            node, stage_node = self.fitting.story_node(story, heard)
+            mirrored = stage_node is not None
+        turn.state.last_topic = flow.topic
         messages = self.show_node(turn, flow, node, heard.person if mirrored else Person(heard.person.role))
         if mirrored:
             first = messages[0]
             messages[0] = OutMessage(f"{self.fitting.mirror(turn, heard.about)}\n\n{first.text}", first.buttons)
-        if heard.person.role == "partner" and self.fitting.partner:
-            turn.state.last_topic = self.fitting.partner.flow  # follow-ups stay with the partner's own flow
+        role_flow = self.fitting.role_flow(heard.person.role)
+        if role_flow:
+            turn.state.last_topic = role_flow  # follow-ups ("how can I help her") stay with their role
         events = [f"topic:{flow.topic}"]
         offer = self.remembering.offer(turn, Kept.from_about(heard.about, turn.incoming.now.date())) \
             if self.remembering else None

@@ -49,7 +49,7 @@ class Fitting:
         self.reader = reader
         words = reader.words if reader else None
         self.limits = dict(words.stages) if words else {}
-        self.partner = words.partner if words else None
+        self.routes = dict(words.routes) if words else {}
         self.story = words.story if words else None
 
     # -- reading ---------------------------------------------------------------------------
@@ -65,22 +65,50 @@ class Fitting:
             kind=about.kind or known.kind, weeks=about.weeks,
             since_days=about.since_days if about.since_days is not None else known.since_days,
             names=about.names or known.names, twins=about.twins, role=about.role or known.role)
-        role = merged.role
-        if role is None and self.partner and turn.state.last_topic == self.partner.flow:
-            role = "partner"  # the conversation is already in the partner's own flow
+        role = merged.role or next(  # the conversation is already in a role's own flow
+            (r for r, route in self.routes.items() if route.flow == turn.state.last_topic), None)
         return Heard(about, Person(role, stage(merged, self.limits) if self.limits else None,
                                    merged.name))
 
-    # -- where a partner goes -----------------------------------------------------------------
+    # -- where a role's conversation goes --------------------------------------------------------
     def route(self, turn: Turn, heard: Heard, topic: str | None, text: str) -> tuple[Flow, Node] | None:
-        """The partner's own flow instead of ``topic`` (None: no change)."""
-        if self.partner is None or heard.person.role != "partner" or self.reader is None:
+        """The role's own flow instead of ``topic`` (None: no change): a partner's feelings go to
+        the partner's flow, and "how can I help her" to the flow for their role."""
+        route = self.routes.get(heard.person.role or "")
+        if route is None or self.reader is None:
             return None
         if self.reader.asks_how_to_help(text):
-            return self._target(self.partner.help_goes_to[0])
-        if topic and topic in self.partner.topics:
-            return self._target(self.partner.topics[topic][0])
+            return self._target(route.help_goes_to[0])
+        if topic and topic in route.topics:
+            return self._target(route.topics[topic][0])
         return None
+
+    def role_flow(self, role: str | None) -> str | None:
+        """The flow a role's conversation continues in (the matcher's context for follow-ups)."""
+        route = self.routes.get(role or "")
+        return route.flow if route else None
+
+    def story_flow(self, topic: str | None, heard: Heard, text: str) -> Flow | None:
+        """The story flow when the message tells a loss: matched to it, or matched to a general
+        topic ("I had a miscarriage" is someone's story, not a question about how common it is)."""
+        if self.story is None or self.reader is None:
+            return None
+        flow = self.content.flows.get(self.story.flow)
+        if flow is None or topic is None:
+            return None
+        if topic == flow.topic:
+            return flow
+        about = heard.about
+        told = about.kind or about.weeks is not None or about.since_days is not None or about.names
+        if topic in self.story.instead_of and told and not self.reader.asks(text):
+            return flow
+        return None
+
+    @staticmethod
+    def mirrors(heard: Heard) -> bool:
+        """Whether the message said something to mirror back: a name, how far along, when."""
+        about = heard.about
+        return bool(about.names or about.weeks is not None or about.since_days is not None)
 
     def _target(self, goto: str) -> tuple[Flow, Node] | None:
         flow_id, _, node_id = goto.partition("/")
@@ -89,16 +117,12 @@ class Fitting:
         return (flow, node) if flow and node else None
 
     # -- the story reply -----------------------------------------------------------------------
-    def is_story(self, flow: Flow) -> bool:
-        return self.story is not None and flow.id == self.story.flow
-
     def story_node(self, flow: Flow, heard: Heard) -> tuple[Node, str | None]:
         """The node for the loss's stage and the mirror line, from this message only (a kept name
         belongs to the loss they told before, maybe not to this one); with nothing to mirror,
         the flow's first node and its own condolence."""
         about = heard.about
-        if self.story is None or not (about.names or about.weeks is not None
-                                      or about.since_days is not None):
+        if self.story is None or not self.mirrors(heard):
             return flow.start, None
         node_id = self.story.nodes[stage(about, self.limits)][0]
         return flow.node(node_id) or flow.start, node_id

@@ -188,7 +188,7 @@ class AboutReader:
              for pos in ("our", "my", "his", "her", "their", "our little", "my little", "'s")])
         self._after = self._compile(names["after"])
         self._loss_words = self._compile(names["loss_words"])
-        self._help = self._compile(words.partner.help_words if words.partner else ())
+        self._help = self._compile(words.help_words)
         self._living = [self._phrase_tokens(p) for p in names["living"]]
 
     def name_answer(self, text: str) -> tuple[str, ...]:
@@ -200,6 +200,12 @@ class AboutReader:
                 "and", "&", ".", "!", ","} for i in range(len(t.low))):
             return self._names_from(t, 0, need_capital=False)
         return self.read(text).names
+
+    def asks(self, text: str) -> bool:
+        """A question ("?", or opening with a question word), not a story being told."""
+        t = _tokens(text[:5000], self.words.contractions)
+        opening = self.words.story.question_words if self.words.story else ()
+        return "?" in t.low or bool(t.low and t.low[0] in opening)
 
     def asks_how_to_help(self, text: str) -> bool:
         """ "What can I do to help her", "how do I support my wife": the partner's own question."""

@@ -26,17 +26,24 @@ def stage(about: About, limits: dict[str, float]) -> str:
 
 
 def when_words(days: int, text: Callable[[str], str]) -> str:
-    """ "yesterday", "3 days ago", "about 2 years ago": worded by messages.yaml (story_when_*)."""
+    """ "yesterday", "3 days ago", "about a month ago", "about 2 years ago": roughly, as people
+    say it, worded by messages.yaml (story_when_*)."""
     if days <= 0:
         return text("story_when_today")
     if days == 1:
         return text("story_when_yesterday")
-    if days < 14:
+    if days < 7:
         return text("story_when_days").format(n=days)
-    if days < 60:
+    if days < 14:
+        return text("story_when_week")
+    if days < 28:
         return text("story_when_weeks").format(n=round(days / 7))
-    if days < 365 + 182:
+    if days < 45:
+        return text("story_when_month")
+    if days < 335:
         return text("story_when_months").format(n=max(2, round(days / 30)))
+    if days < 547:
+        return text("story_when_year")
     return text("story_when_years").format(n=round(days / 365))
 
 

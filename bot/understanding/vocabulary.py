@@ -22,9 +22,10 @@ _LISTS = ("ago_words", "been_words", "week_words", "not_weeks_before", "not_week
           "event_words", "fear_words")
 _NUMBER_MAPS = ("numbers", "approximate_numbers", "units", "moments", "month_abbreviations",
                 "stages")
-_TOP_KEYS = {"last_reviewed", "kinds", "roles", "names", "contractions", "partner", "story", *_LISTS,
+_TOP_KEYS = {"last_reviewed", "kinds", "roles", "names", "contractions", "routes", "help_words", "story",
+             *_LISTS,
              *_NUMBER_MAPS}
-_PARTNER_KEYS = ("flow", "help_words", "help_goes_to", "topics", "never_say")
+_ROUTE_KEYS = ("flow", "help_goes_to", "topics", "never_say")
 
 
 @dataclass(frozen=True)
@@ -57,25 +58,28 @@ class Vocabulary:
     loss_objects: tuple[str, ...]
     names: dict[str, tuple[str, ...]]
     contractions: dict[str, str] = field(default_factory=dict)
-    partner: PartnerRoutes | None = None
+    routes: dict[str, RoleRoutes] = field(default_factory=dict)
+    help_words: tuple[str, ...] = ()
     story: StoryNodes | None = None
 
 
 @dataclass(frozen=True)
 class StoryNodes:
-    """The story flow and its node for each stage (checked by --check against the flows)."""
+    """The story flow, its node for each stage (checked by --check against the flows), the
+    general topics a told loss is taken from, and the words that open a question."""
 
     flow: str
     nodes: dict[str, tuple[str, Where]]
     where: Where
+    instead_of: tuple[str, ...] = ()
+    question_words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
-class PartnerRoutes:
-    """Where a partner is taken instead (targets are "flow" or "flow/node", checked by --check)."""
+class RoleRoutes:
+    """Where a role's conversation goes (targets are "flow" or "flow/node", checked by --check)."""
 
     flow: str
-    help_words: tuple[str, ...]
     help_goes_to: tuple[str, Where]
     topics: dict[str, tuple[str, Where]]
     never_say: tuple[str, ...]
@@ -211,7 +215,8 @@ def read_vocabulary(path: Path, display_name: str | None = None) -> tuple[Vocabu
     for stage in STAGE_KEYS:
         if stage not in numbers["stages"]:
             p.error(data.at("stages"), f"'stages' needs '{stage}'")
-    partner = _partner(p, data["partner"], data.at("partner"))
+    routes = _routes(p, data["routes"], data.at("routes"))
+    help_words = _phrases(p, data, "help_words", name)
     story = _story(p, data["story"], data.at("story"))
     if p.found:
         return None, p.found
@@ -224,33 +229,38 @@ def read_vocabulary(path: Path, display_name: str | None = None) -> tuple[Vocabu
         months=months, weekdays=lists["weekdays"], twins=lists["twins"], not_twins=lists["not_twins"],
         event_words=lists["event_words"], fear_words=lists["fear_words"], roles=roles,
         body_kinds=body_kinds, other_people=lists["other_people"], loss_verbs=lists["loss_verbs"],
-        loss_objects=lists["loss_objects"], names=names, contractions=contractions, partner=partner,
-        story=story,
+        loss_objects=lists["loss_objects"], names=names, contractions=contractions, routes=routes,
+        help_words=help_words, story=story,
     )
     return words, []
 
 
-def _partner(p: _Problems, data: Any, where: Where) -> PartnerRoutes | None:
+def _routes(p: _Problems, data: Any, where: Where) -> dict[str, RoleRoutes]:
     if not isinstance(data, YDict):
-        p.error(where, "'partner' must be a mapping with " + ", ".join(_PARTNER_KEYS))
-        return None
-    for key in data:
-        if key not in _PARTNER_KEYS:
-            p.error(data.at(key), f"unknown key '{key}' in 'partner' (allowed: {', '.join(_PARTNER_KEYS)})")
-    for key in _PARTNER_KEYS:
-        if key not in data:
-            p.error(data.where, f"'partner' needs '{key}'")
-    if any(key not in data for key in _PARTNER_KEYS):
-        return None
-    topics = data["topics"]
-    if not isinstance(topics, YDict):
-        p.error(data.at("topics"), "'topics' must be a mapping of topic: flow or flow/node")
-        return None
-    return PartnerRoutes(
-        flow=str(data["flow"]), help_words=_phrases(p, data, "help_words", "'partner'"),
-        help_goes_to=(str(data["help_goes_to"]), data.at("help_goes_to")),
-        topics={str(k): (str(v), topics.at(k)) for k, v in topics.items()},
-        never_say=_phrases(p, data, "never_say", "'partner'"))
+        p.error(where, "'routes' must be a mapping of role: flow, help_goes_to (topics, never_say)")
+        return {}
+    out: dict[str, RoleRoutes] = {}
+    for role, item in data.items():
+        if role not in ROLES:
+            p.error(data.at(role), f"unknown role '{role}' (known: {', '.join(ROLES)})")
+            continue
+        if not isinstance(item, YDict) or "flow" not in item or "help_goes_to" not in item:
+            p.error(data.at(role), f"the route of '{role}' needs 'flow' and 'help_goes_to'")
+            continue
+        for key in item:
+            if key not in _ROUTE_KEYS:
+                allowed = ", ".join(_ROUTE_KEYS)
+                p.error(item.at(key), f"unknown key '{key}' in the route of '{role}' (allowed: {allowed})")
+        topics = item.get("topics") or YDict()
+        if not isinstance(topics, YDict):
+            p.error(item.at("topics"), "'topics' must be a mapping of topic: flow or flow/node")
+            continue
+        topic_where = getattr(topics, "key_where", {})
+        out[str(role)] = RoleRoutes(
+            flow=str(item["flow"]), help_goes_to=(str(item["help_goes_to"]), item.at("help_goes_to")),
+            topics={str(k): (str(v), topic_where.get(k, item.at("topics"))) for k, v in topics.items()},
+            never_say=_phrases(p, item, "never_say", f"the route of '{role}'") if "never_say" in item else ())
+    return out
 
 
 def _story(p: _Problems, data: Any, where: Where) -> StoryNodes | None:
@@ -265,5 +275,7 @@ def _story(p: _Problems, data: Any, where: Where) -> StoryNodes | None:
     for stage in STAGES:
         if stage not in nodes:
             p.error(nodes.where, f"'nodes' needs '{stage}'")
+    instead = _phrases(p, data, "instead_of", "'story'") if "instead_of" in data else ()
+    questions = _phrases(p, data, "question_words", "'story'") if "question_words" in data else ()
     return StoryNodes(str(data["flow"]), {str(k): (str(v), nodes.at(k)) for k, v in nodes.items()},
-                      data.at("flow"))
+                      data.at("flow"), instead, questions)

@@ -10,7 +10,7 @@ from bot.engine.callbacks import decode, encode
 from bot.understanding.about import About
 from bot.understanding.fit import Person, needs_plain_sibling, pick, variant_fits
 from bot.understanding.keep import Kept
-from bot.understanding.story import mirror, stage
+from bot.understanding.story import mirror, stage, when_words
 
 LIMITS = {"recent_days": 14, "later_weeks": 16, "long_ago_days": 365}
 TODAY = date(2026, 12, 7)
@@ -53,8 +53,9 @@ def test_the_mirror_uses_what_was_said_and_nothing_else() -> None:
              "story_heard_details": "Thank you for telling me: {details}.",
              "story_at_weeks": "at {weeks} weeks", "story_when_today": "today",
              "story_when_yesterday": "yesterday", "story_when_days": "{n} days ago",
-             "story_when_weeks": "{n} weeks ago", "story_when_months": "{n} months ago",
-             "story_when_years": "about {n} years ago"}
+             "story_when_week": "about a week ago", "story_when_weeks": "{n} weeks ago",
+             "story_when_month": "about a month ago", "story_when_months": "{n} months ago",
+             "story_when_year": "about a year ago", "story_when_years": "about {n} years ago"}
     text = words.__getitem__
     assert mirror(About(names=("Ivy",), since_days=730), text) == (
         "I'm so sorry about Ivy.\n\nThank you for telling me: about 2 years ago.")
@@ -75,3 +76,14 @@ def test_variant_conditions() -> None:
     assert variant_fits(("partner",), ("recent",), Person("partner", "recent"))
     assert not variant_fits(("partner",), (), Person("carried", "recent"))
     assert not variant_fits((), ("later",), Person(None, None))
+
+
+def test_when_is_said_roughly() -> None:
+    words = {"story_when_today": "today", "story_when_yesterday": "yesterday",
+             "story_when_days": "{n} days ago",
+             "story_when_week": "a week ago", "story_when_weeks": "{n} weeks ago", "story_when_month": "a month ago",
+             "story_when_months": "{n} months ago", "story_when_year": "a year ago",
+             "story_when_years": "{n} years ago"}
+    said = [when_words(d, words.__getitem__) for d in (0, 1, 3, 7, 21, 30, 90, 365, 730, 7300)]
+    assert said == ["today", "yesterday", "3 days ago", "a week ago", "3 weeks ago", "a month ago",
+                    "3 months ago", "a year ago", "2 years ago", "20 years ago"]
