@@ -133,11 +133,14 @@ class Engine:
     def _on_free_text(self, turn: Turn, text: str) -> Reply:
         match = self.matcher.match(text, turn.state.last_topic)
         heard = self.fitting.hear(turn, text)
-        story = self.fitting.story_flow(match.topic, heard, text)
-        routed = self.fitting.route(turn, heard, match.topic, text)
+        topic = match.topic
+        if self.fitting.asks_without_telling(topic, heard, text):
+            topic = next((t for t, _ in match.candidates if t != topic), None)
+        story = self.fitting.story_flow(topic, heard, text)
+        routed = self.fitting.route(turn, heard, topic, text)
         if story is not None:
             return self._story(turn, story, heard, routed)
-        flow = routed[0] if routed else (self.content.main_flow(match.topic) if match.topic else None)
+        flow = routed[0] if routed else (self.content.main_flow(topic) if topic else None)
         if flow is None:
             return self._not_sure(turn, [t for t, _ in match.candidates])
         turn.state.last_topic = flow.topic

@@ -104,6 +104,16 @@ class Fitting:
             return flow
         return None
 
+    def asks_without_telling(self, topic: str | None, heard: Heard, text: str) -> bool:
+        """Matched to the story flow, but a question that tells no loss ("can I still get pregnant
+        with one tube?"): not a story, so the next best topic answers it."""
+        if self.story is None or self.reader is None or topic is None:
+            return False
+        flow = self.content.flows.get(self.story.flow)
+        about = heard.about
+        told = about.kind or about.weeks is not None or about.since_days is not None or about.names
+        return flow is not None and topic == flow.topic and not told and self.reader.asks(text)
+
     @staticmethod
     def mirrors(heard: Heard) -> bool:
         """Whether the message said something to mirror back: a name, how far along, when."""

@@ -50,12 +50,14 @@ class Remembering:
         if kept.name:
             parts.append(turn.text("keep_what_name", name=kept.name))
         if kept.kind:
-            parts.append(turn.text(f"kept_kind_{kept.kind}"))
+            parts.append(turn.text("keep_what_kind", kind=turn.text(f"kept_kind_{kept.kind}")))
         if kept.month:
             parts.append(turn.text("keep_what_month", month=self._month(kept.month)))
         if kept.role:
             parts.append(turn.text("keep_what_role", role=turn.text(f"kept_role_{kept.role}")))
-        return "; ".join(parts)
+        if len(parts) < 2:
+            return "".join(parts)
+        return f"{', '.join(parts[:-1])} {turn.text('keep_what_and')} {parts[-1]}"
 
     def _month(self, month: str) -> str:
         """ "2024-12" as "December 2024", the month's name from content/understanding.yaml."""

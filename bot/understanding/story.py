@@ -14,11 +14,12 @@ LATER_KINDS = frozenset({"stillbirth", "neonatal"})
 
 def stage(about: About, limits: dict[str, float]) -> str:
     """recent | later | long_ago | unknown. Long ago wins (a stillbirth 20 years ago needs
-    remembrance, not milk); then a later loss (milk can come in whenever it was this year)."""
+    remembrance, not milk); then a later loss in its first months (milk, memories, leave)."""
     since = about.since_days
     if since is not None and since > limits["long_ago_days"]:
         return "long_ago"
-    if about.kind in LATER_KINDS or (about.weeks is not None and about.weeks >= limits["later_weeks"]):
+    later = about.kind in LATER_KINDS or (about.weeks is not None and about.weeks >= limits["later_weeks"])
+    if later and (since is None or since <= limits["later_until_days"]):
         return "later"
     if since is not None and since <= limits["recent_days"]:
         return "recent"

@@ -11,7 +11,7 @@ from bot.content.problems import Problem
 from bot.content.yamlsrc import Where, YamlError, YDict, YList, load_yaml
 
 KINDS = ("tfmr", "molar", "ectopic", "chemical", "neonatal", "stillbirth", "miscarriage")
-STAGE_KEYS = ("recent_days", "later_weeks", "long_ago_days")
+STAGE_KEYS = ("recent_days", "later_weeks", "later_until_days", "long_ago_days")
 ROLE_PARTS = ("self", "people", "anywhere")
 NAME_PARTS = ("named", "called", "name_is", "baby_words", "relation_words", "after", "loss_words",
               "living", "not_names", "negations")

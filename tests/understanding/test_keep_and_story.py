@@ -12,7 +12,7 @@ from bot.understanding.fit import Person, needs_plain_sibling, pick, variant_fit
 from bot.understanding.keep import Kept
 from bot.understanding.story import mirror, stage, when_words
 
-LIMITS = {"recent_days": 14, "later_weeks": 16, "long_ago_days": 365}
+LIMITS = {"recent_days": 14, "later_weeks": 16, "later_until_days": 90, "long_ago_days": 365}
 TODAY = date(2026, 12, 7)
 
 
@@ -42,6 +42,7 @@ def test_a_long_name_is_not_offered_and_the_month_is_approximate() -> None:
     (About(kind="stillbirth", since_days=7300), "long_ago"),
     (About(kind="neonatal"), "later"),
     (About(kind="miscarriage", since_days=60), "unknown"),
+    (About(kind="neonatal", since_days=365), "unknown"),
 ])
 def test_stage(about: About, expected: str) -> None:
     assert stage(about, LIMITS) == expected
