@@ -87,7 +87,9 @@ def build_core(root: Path, today: date | None = None, strict: bool = True) -> Co
     if reader is not None:
         reader_problems += understanding_checks(content, reader.words)
         if reader.words.story:
-            entries[reader.words.story.flow] = [node for node, _ in reader.words.story.nodes.values()]
+            story = reader.words.story
+            entries[story.flow] = [node for node, _ in story.nodes.values()]
+            entries[story.flow] += [story.twins_node[0]] if story.twins_node else []
     daily = DailyFeature(ZoneFinder(places), normaliser)
     remembering = Remembering(reader, content.messages.get("command_remembered", ("",))[0]) if reader else None
     engine = Engine(content, normaliser, matcher, safety, features=[daily], reader=reader,

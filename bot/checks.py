@@ -227,7 +227,8 @@ def understanding_checks(content: Content, vocabulary: Vocabulary) -> list[Probl
         if flow is None:
             problems.append(Problem(story.where, f"there is no flow '{story.flow}' for the story reply"))
         else:
-            for stage, (node_id, where) in story.nodes.items():
+            nodes = [*story.nodes.items(), *([("twins", story.twins_node)] if story.twins_node else [])]
+            for stage, (node_id, where) in nodes:
                 if flow.node(node_id) is None:
                     problems.append(Problem(where, f"'{story.flow}' has no node '{node_id}' for {stage}"))
     for role, route in vocabulary.routes.items():

@@ -374,7 +374,7 @@ def filler_understanding() -> str:
     """The real content/understanding.yaml, its story nodes and partner routes pointing at the
     first node of their flows (the filler flows have only that one)."""
     text = (PROJECT_ROOT / "content" / "understanding.yaml").read_text(encoding="utf-8")
-    text = re.sub(r"^(    (?:recent|later|long_ago|unknown)): \w+$", r"\1: start", text, flags=re.M)
+    text = re.sub(r"^(    (?:recent|later|long_ago|unknown)|  twins_node): \w+$", r"\1: start", text, flags=re.M)
     return re.sub(r"\b(grief_partner)/\w+", r"\1", text)
 
 

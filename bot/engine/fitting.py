@@ -134,7 +134,10 @@ class Fitting:
         about = heard.about
         if self.story is None or not self.mirrors(heard):
             return flow.start, None
-        node_id = self.story.nodes[stage(about, self.limits)][0]
+        at = stage(about, self.limits)
+        node_id = self.story.nodes[at][0]
+        if about.twins and self.story.twins_node and at != "long_ago":
+            node_id = self.story.twins_node[0]
         return flow.node(node_id) or flow.start, node_id
 
     def mirror(self, turn: Turn, about: About) -> str:

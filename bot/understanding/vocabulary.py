@@ -73,6 +73,7 @@ class StoryNodes:
     where: Where
     instead_of: tuple[str, ...] = ()
     question_words: tuple[str, ...] = ()
+    twins_node: tuple[str, Where] | None = None
 
 
 @dataclass(frozen=True)
@@ -277,5 +278,6 @@ def _story(p: _Problems, data: Any, where: Where) -> StoryNodes | None:
             p.error(nodes.where, f"'nodes' needs '{stage}'")
     instead = _phrases(p, data, "instead_of", "'story'") if "instead_of" in data else ()
     questions = _phrases(p, data, "question_words", "'story'") if "question_words" in data else ()
+    twins = (str(data["twins_node"]), data.at("twins_node")) if "twins_node" in data else None
     return StoryNodes(str(data["flow"]), {str(k): (str(v), nodes.at(k)) for k, v in nodes.items()},
-                      data.at("flow"), instead, questions)
+                      data.at("flow"), instead, questions, twins)
