@@ -156,7 +156,7 @@ class Engine:
             mirrored = self.fitting.mirrors(heard)
         else:
             flow = story
-            node, stage_node = self.fitting.story_node(story, heard)
+            node, stage_node = self.fitting.story_node(story, heard, turn.incoming.now.date())
             mirrored = stage_node is not None
         turn.state.last_topic = flow.topic
         messages = self.show_node(turn, flow, node, heard.person if mirrored else Person(heard.person.role))

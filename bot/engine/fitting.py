@@ -7,12 +7,11 @@ asked to be remembered (``Incoming.kept``) carries over, plus the conversation's
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from bot.content.model import Content, Flow, Node
 from bot.engine.turn import Turn
-from bot.engine.types import OutMessage
 from bot.understanding import About, AboutReader
 from bot.understanding.fit import Person, pick, variant_fits
 from bot.understanding.keep import Kept
@@ -61,9 +60,10 @@ class Fitting:
         kept = turn.incoming.kept or Kept()
         today = turn.incoming.now.date()
         known = kept.about(today)
+        since = _since(about, today)
         merged = About(
             kind=about.kind or known.kind, weeks=about.weeks,
-            since_days=about.since_days if about.since_days is not None else known.since_days,
+            since_days=since if since is not None else known.since_days,
             names=about.names or known.names, twins=about.twins, role=about.role or known.role)
         role = merged.role or next(  # the conversation is already in a role's own flow
             (r for r, route in self.routes.items() if route.flow == turn.state.last_topic), None)
@@ -118,7 +118,8 @@ class Fitting:
     def mirrors(heard: Heard) -> bool:
         """Whether the message said something to mirror back: a name, how far along, when."""
         about = heard.about
-        return bool(about.names or about.weeks is not None or about.since_days is not None)
+        return bool(about.names or about.weeks is not None or about.since_days is not None
+                    or about.year is not None)
 
     def _target(self, goto: str) -> tuple[Flow, Node] | None:
         flow_id, _, node_id = goto.partition("/")
@@ -127,14 +128,14 @@ class Fitting:
         return (flow, node) if flow and node else None
 
     # -- the story reply -----------------------------------------------------------------------
-    def story_node(self, flow: Flow, heard: Heard) -> tuple[Node, str | None]:
+    def story_node(self, flow: Flow, heard: Heard, today: date) -> tuple[Node, str | None]:
         """The node for the loss's stage and the mirror line, from this message only (a kept name
         belongs to the loss they told before, maybe not to this one); with nothing to mirror,
         the flow's first node and its own condolence."""
         about = heard.about
         if self.story is None or not self.mirrors(heard):
             return flow.start, None
-        at = stage(about, self.limits)
+        at = stage(replace(about, since_days=_since(about, today)), self.limits)
         node_id = self.story.nodes[at][0]
         if about.twins and self.story.twins_node and at != "long_ago":
             node_id = self.story.twins_node[0]
@@ -147,5 +148,10 @@ class Fitting:
         return Kept.from_about(heard.about, today)
 
 
-def message_with_mirror(first: OutMessage, line: str) -> OutMessage:
-    return OutMessage(f"{line}\n\n{first.text}", first.buttons)
+def _since(about: About, today: date) -> int | None:
+    """Days since the loss: as told, else from a year told ("in 1989": counted from its middle)."""
+    if about.since_days is not None:
+        return about.since_days
+    if about.year is not None and about.year < today.year:
+        return (today - date(about.year, 7, 1)).days
+    return None

@@ -34,6 +34,9 @@ class About:
     names: tuple[str, ...] = ()
     twins: bool = False
     role: str | None = None
+    year: int | None = None
+    """A calendar year told ("in 1989"): not in ``as_dict`` (the sets count durations, not dates),
+    but enough for a reply to know a loss was long ago."""
 
     @property
     def name(self) -> str | None:
@@ -149,6 +152,8 @@ class AboutReader:
                          sorted(words.moments.items(), key=lambda kv: -len(kv[0]))]
         self._events = self._compile(words.event_words)
         self._all_kinds = self._compile([p for ps in words.kinds.values() for p in ps])
+        months = self._alt_phrases(words.months)
+        self._years = re.compile(rf"(?<!\S)(?:in|back in|since|during|of|{months}) (?P<y>(?:19|20)\d\d)(?!\S)")
         self._twins = self._compile(words.twins)
         self._not_twins = self._compile(words.not_twins)
         roles = words.roles
@@ -236,7 +241,8 @@ class AboutReader:
         t = _tokens(text[:5000], self.words.contractions)
         kind = self._kind(t)
         return About(kind=kind, weeks=self._weeks_of(t), since_days=self._since(t),
-                     names=self._names(t), twins=self._twins_of(t), role=self._role(t, kind))
+                     names=self._names(t), twins=self._twins_of(t), role=self._role(t, kind),
+                     year=self._year(t))
 
     def _number(self, phrase: str) -> float | None:
         phrase = phrase.replace(" - ", " ")
@@ -306,6 +312,10 @@ class AboutReader:
     def _previous_sentence(t: _Tokens, sentence: int) -> int:
         earlier = [s for s in t.sentence if s < sentence]
         return max(earlier) if earlier else sentence
+
+    def _year(self, t: _Tokens) -> int | None:
+        match = self._years.search(t.text)
+        return int(match.group("y")) if match else None
 
     def _sentence_has_event(self, t: _Tokens, sentence: int) -> bool:
         words = " ".join(w for w, s in zip(t.low, t.sentence, strict=True) if s == sentence)

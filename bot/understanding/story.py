@@ -56,6 +56,8 @@ def mirror(about: About, text: Callable[[str], str]) -> str:
         details.append(text("story_at_weeks").format(weeks=about.weeks))
     if about.since_days is not None:
         details.append(when_words(about.since_days, text))
+    elif about.year is not None:
+        details.append(text("story_in_year").format(year=about.year))
     heard = text("story_heard_details").format(details=", ".join(details)) if details else text(
         "story_heard")
     return f"{sorry}\n\n{heard}"

@@ -63,6 +63,8 @@ def test_the_mirror_uses_what_was_said_and_nothing_else() -> None:
     assert mirror(About(weeks=9, since_days=3), text) == (
         "I'm so sorry.\n\nThank you for telling me: at 9 weeks, 3 days ago.")
     assert mirror(About(), text) == "I'm so sorry.\n\nThank you for telling me."
+    words["story_in_year"] = "in {year}"
+    assert mirror(About(kind="stillbirth", year=1989), text).endswith("telling me: in 1989.")
 
 
 def test_a_name_text_is_used_only_with_a_name() -> None:
