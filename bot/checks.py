@@ -251,6 +251,12 @@ def understanding_checks(content: Content, vocabulary: Vocabulary) -> list[Probl
             low = text.casefold()
             problems += [Problem(where, f"{what} says '{phrase}' to a {role}")
                          for phrase in route.never_say if phrase in low]
+        for flow in content.flows.values():  # elsewhere: such a node needs a variant for the role
+            for node in flow.nodes:
+                found = [p for p in route.never_say if any(p in t.casefold() for t in node.texts)]
+                if found and flow.id != route.flow and not any(role in v.roles for v in node.variants):
+                    problems.append(Problem(node.where, f"'{flow.id}/{node.id}' says '{found[0]}': "
+                                                        f"add a variant for {role} without it"))
     if story is not None:
         problems += [Problem(story.where, f"unknown topic '{topic}' in story.instead_of")
                      for topic in story.instead_of if topic not in TOPICS]

@@ -350,12 +350,15 @@ class AboutReader:
         return None
 
     def _asks(self, t: _Tokens) -> bool:
-        """True when the kind of loss is named in a question, not in a story."""
+        """True when the kind of loss is named in a question ("?", or a sentence opening with a
+        question word: "how common is miscarriage"), not in a story."""
         match = self._all_kinds.search(t.text)
         if not match:
             return False
         sentence = t.sentence[t.index_at(match.start())]
-        return "?" in (w for w, s in zip(t.low, t.sentence, strict=True) if s == sentence)
+        words = [w for w, s in zip(t.low, t.sentence, strict=True) if s == sentence]
+        opening = self.words.story.question_words if self.words.story else ()
+        return "?" in words or bool(words and words[0] in opening)
 
     def _loss_follows(self, t: _Tokens, end: int, near: bool = False) -> bool:
         """After "my sister": a loss verb (optionally past a name or "and her husband") and,

@@ -397,3 +397,10 @@ def test_a_partner_is_not_compared_with_the_women(tmp_path: Path) -> None:
     text = dialogs["test.yaml"]
     problems = problems_for(tmp_path, dialogs)
     find(problems, "dialogs/test.yaml", line_of(text, "- roles: [partner]"), "says 'the women' to a partner")
+
+
+def test_a_node_telling_1_in_10_women_needs_a_variant_for_partners(tmp_path: Path) -> None:
+    dialogs = one_file(flow_yaml(nodes=node("start", "About 1 in 10 women has had one.")))
+    text = dialogs["test.yaml"]
+    problems = problems_for(tmp_path, dialogs)
+    find(problems, "dialogs/test.yaml", line_of(text, "- id: start"), "add a variant for partner without it")
