@@ -7,21 +7,25 @@ on errors. Kept as small named functions so a new rule is one more function in `
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Collection, Mapping
 from html.parser import HTMLParser
 from pathlib import Path
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from bot.content import style
 from bot.content.loader import Loaded
-from bot.content.model import NAME_SLOT, TOPICS, Content, Flow, Node
+from bot.content.model import NAME_SLOT, ROLES, TOPICS, Content, Flow, Node
 from bot.content.problems import Problem
 from bot.content.yamlsrc import Where
 from bot.engine import callbacks
+from bot.engine.dates import names_problems
+from bot.engine.words import Words
 from bot.matching.terms import terms
 from bot.text import Normaliser
 from bot.understanding import Vocabulary
+from bot.understanding.vocabulary import KINDS
 
 MAX_MESSAGE = 4096
 MIN_EXAMPLES = 12
@@ -75,6 +79,23 @@ REQUIRED_MESSAGES += (  # /mydata's plain labels and the flood notice (bot/conve
     "mydata_daily_subscriptions_sent_ids", "mydata_daily_subscriptions_due_date",
     "mydata_daily_subscriptions_loss_date", "mydata_daily_subscriptions_created_at",
     "mydata_daily_subscriptions_updated_at", "mydata_paused_indefinitely", "slow_down",
+)
+REQUIRED_MESSAGES += (  # the story reply and remembering with a yes (understanding/story.py, engine/remembering.py)
+    "story_sorry", "story_sorry_name", "story_heard", "story_heard_details", "story_at_weeks", "story_in_year",
+    "story_when_today", "story_when_yesterday", "story_when_days", "story_when_week", "story_when_weeks",
+    "story_when_month", "story_when_months", "story_when_year", "story_when_years", "keep_offer", "keep_offer_name",
+    "label_keep_yes", "label_keep_no", "keep_done", "keep_declined", "keep_what_name", "keep_what_kind",
+    "keep_what_month", "keep_what_role", "keep_what_and", "kept_show", "kept_none", "label_kept_change",
+    "label_kept_remove", "label_kept_tell", "kept_ask", "kept_changed", "kept_nothing_found", "kept_removed",
+    "command_remembered", "date_month_year", "mydata_yes", "mydata_no",
+    *(f"kept_kind_{kind}" for kind in KINDS), *(f"kept_role_{role}" for role in ROLES),
+)
+REQUIRED_MESSAGES += (  # the command menu, helplines and dates (telegram/commands.py, engine/support.py, dates.py)
+    "command_start", "command_menu", "command_help", "command_about", "command_country", "command_privacy",
+    "command_mydata", "command_forget", "command_daily", "command_stop",
+    "support_emergency", "support_emergency_local", "helpline_call", "helpline_text",
+    "date_months", "date_weekdays", "date_day_month", "date_day_month_year", "date_weekday_day_month",
+    "date_moment_utc", "console_intro", "console_feather", "console_you",
 )
 
 _ALLOWED_TAGS = {"b": set(), "i": set(), "a": {"href"}}
@@ -299,13 +320,19 @@ def _alike_examples(content: Content, normaliser: Normaliser) -> list[Problem]:
             problems.append(Problem(example.where, f"example '{example.text}' ({topic}) is the same to "
                                                    f"the matcher as '{other_text}' ({other_topic}) at {other_where}"))
         seen.setdefault(key, (topic, example.where, example.text))
-    # Strings this alike differ in length by a few per cent at most: compare only near lengths.
+    # Strings this alike differ in length by a few per cent at most: compare only near lengths
+    # (rapidfuzz scores a window at once; its results are put back in length order).
     by_length = sorted(prepared, key=lambda item: len(item[0]))
+    keys = [key for key, _, _ in by_length]
+    lengths = [len(key) for key in keys]
     for i, (key_a, topic_a, ex_a) in enumerate(by_length):
-        for key_b, topic_b, ex_b in by_length[i + 1:]:
-            if len(key_b) > len(key_a) * (200 / ALIKE - 1) + 1:
-                break
-            if topic_a != topic_b and key_a != key_b and len(key_a) > 12 and fuzz.ratio(key_a, key_b) >= ALIKE:
+        if len(key_a) <= 12:
+            continue
+        end = bisect_right(lengths, len(key_a) * (200 / ALIKE - 1) + 1, lo=i + 1)
+        found = process.extract(key_a, keys[i + 1:end], scorer=fuzz.ratio, score_cutoff=ALIKE, limit=None)
+        for _, _, offset in sorted(found, key=lambda hit: hit[2]):
+            key_b, topic_b, ex_b = by_length[i + 1 + offset]
+            if topic_a != topic_b and key_a != key_b:
                 problems.append(Problem(ex_b.where, f"example '{ex_b.text}' ({topic_b}) is almost the same "
                                                     f"as '{ex_a.text}' ({topic_a}) at {ex_a.where}"))
     return problems
@@ -331,6 +358,8 @@ def _message_checks(loaded: Loaded) -> list[Problem]:
     for key in REQUIRED_MESSAGES:
         if key not in content.messages:
             problems.append(Problem(where, f"content/messages.yaml needs the message '{key}'"))
+    for issue in names_problems(Words(content)):
+        problems.append(Problem(where, issue))
     for key, texts in content.messages.items():
         for text in texts:
             for issue in html_problems(text):

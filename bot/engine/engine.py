@@ -23,7 +23,8 @@ from bot.engine.turn import Feature, Turn
 from bot.engine.types import Button, Effect, Incoming, OutMessage, Reply, UserState
 from bot.engine.words import Words
 from bot.matching import Matcher
-from bot.safety import SafetyDetector, SafetyResult
+from bot.safety import SafetyResult
+from bot.safety.deferred import Assessor
 from bot.text import Normaliser
 from bot.understanding import AboutReader
 from bot.understanding.fit import Person
@@ -42,7 +43,7 @@ class Engine:
     """Built once from content and its features; ``handle`` is deterministic for a state and input."""
 
     def __init__(self, content: Content, normaliser: Normaliser, matcher: Matcher,
-                 safety: SafetyDetector, features: Sequence[Feature] = (),
+                 safety: Assessor, features: Sequence[Feature] = (),
                  reader: AboutReader | None = None, remembering: Remembering | None = None) -> None:
         """``reader``: what a message says of the loss; ``remembering``: keeping it with a yes
         (a feature too: its command, buttons and question)."""

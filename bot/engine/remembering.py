@@ -7,6 +7,7 @@ stored before the person presses it; "No" stores nothing. Either way the questio
 from __future__ import annotations
 
 from bot.engine import callbacks
+from bot.engine.dates import Dates
 from bot.engine.turn import Turn
 from bot.engine.types import Button, Effect, OutMessage, Reply
 from bot.understanding import About, AboutReader
@@ -23,12 +24,13 @@ COMMAND = "remembered"
 class Remembering:
     """The feature: its command, its two button verbs, its one pending question."""
 
-    verbs = frozenset({KEEP, KEPT})
-    pending = frozenset({PENDING_CHANGE})
+    commands: tuple[str, ...] = (COMMAND,)
+    """Its line in the command menu is messages.yaml's ``command_remembered``."""
+    verbs: frozenset[str] = frozenset({KEEP, KEPT})
+    pending: frozenset[str] = frozenset({PENDING_CHANGE})
 
-    def __init__(self, reader: AboutReader, describe: str) -> None:
+    def __init__(self, reader: AboutReader) -> None:
         self.reader = reader
-        self.commands = {COMMAND: describe}
 
     # -- the offer (made by the loss_story reply) ------------------------------------------
     def offer(self, turn: Turn, kept: Kept) -> OutMessage | None:
@@ -52,18 +54,13 @@ class Remembering:
         if kept.kind:
             parts.append(turn.text("keep_what_kind", kind=turn.text(f"kept_kind_{kept.kind}")))
         if kept.month:
-            parts.append(turn.text("keep_what_month", month=self._month(kept.month)))
+            year, month = (int(part) for part in kept.month.split("-"))
+            parts.append(turn.text("keep_what_month", month=Dates(turn.words).month_year(month, year)))
         if kept.role:
             parts.append(turn.text("keep_what_role", role=turn.text(f"kept_role_{kept.role}")))
         if len(parts) < 2:
             return "".join(parts)
         return f"{', '.join(parts[:-1])} {turn.text('keep_what_and')} {parts[-1]}"
-
-    def _month(self, month: str) -> str:
-        """ "2024-12" as "December 2024", the month's name from content/understanding.yaml."""
-        year, number = month.split("-")
-        names = [name for name, index in self.reader.words.months.items() if index == int(number)]
-        return f"{max(names, key=len).capitalize()} {year}" if names else month
 
     # -- the feature ----------------------------------------------------------------------
     def on_command(self, turn: Turn, command: str, args: str) -> Reply:

@@ -44,11 +44,6 @@ async def walk(dispatcher: Dispatcher, sender: RecordingSender, start: datetime,
     return sends
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return open_store(tmp_path)
-
-
 # ----------------------------------------------------------------------------------- local times
 
 
