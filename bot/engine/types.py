@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.safety.detector import SafetyResult
+from bot.understanding.keep import Kept
 
 MAX_BUTTON_DATA = 64
 """Telegram's limit on callback data, in bytes; the engine never makes longer ones."""
@@ -39,6 +40,8 @@ class UserState:
     pending_data: dict[str, str] = field(default_factory=dict)
     country: str | None = None
     turn: int = 0
+    kept_asked: bool = False
+    """Whether Feather has asked to remember their loss: it asks once."""
     watch: str | None = None
     """The watch after a crisis reply, a check-in or a medical reply (bot/engine/watch.py):
     "crisis", "checkin" or "medical"; with when it may end and how many messages it has left."""
@@ -49,7 +52,7 @@ class UserState:
         return {
             "flow": self.flow, "node": self.node, "last_topic": self.last_topic,
             "pending": self.pending, "pending_data": dict(self.pending_data),
-            "country": self.country, "turn": self.turn,
+            "country": self.country, "turn": self.turn, "kept_asked": self.kept_asked,
             "watch": self.watch, "watch_until": self.watch_until, "watch_left": self.watch_left,
         }
 
@@ -69,6 +72,8 @@ class Incoming:
     button: str | None = None
     language_hint: str | None = None
     safety: SafetyResult | None = None
+    kept: Kept | None = None
+    """What the person asked Feather to remember about their loss (loaded with the turn)."""
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,23 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX daily_subscriptions_next_send ON daily_subscriptions (next_send_utc);
         """,
     ),
+    (
+        3,
+        """
+        -- What a person asked Feather to remember about their loss (bot/engine/remembering.py):
+        -- only after they pressed "Yes", only these four values, each optional. loss_month is
+        -- approximate ('YYYY-MM'); name is the baby's name as they gave it. /forget deletes it.
+        CREATE TABLE kept_about (
+            chat_id     INTEGER PRIMARY KEY,
+            role        TEXT,
+            kind        TEXT,
+            loss_month  TEXT,
+            name        TEXT,
+            kept_at     TEXT NOT NULL,
+            updated_at  TEXT NOT NULL
+        );
+        """,
+    ),
 ]
 
 LATEST = max(version for version, _ in MIGRATIONS)
