@@ -53,6 +53,7 @@ PROMISED = {
     "opted-in dates": {("daily_subscriptions", "due_date"), ("daily_subscriptions", "loss_date")},
     "conversation position": {("chats", "state"), *{("state", f) for f in (
         "flow", "node", "last_topic", "pending", "pending_data", "turn", "kept_asked")}},
+    "safety watch": {("state", f) for f in ("watch", "watch_until", "watch_left")},
     "remembered only with a yes": {("kept_about", c) for c in (
         "chat_id", "role", "kind", "loss_month", "name", "kept_at", "updated_at")},
     "timestamps": {("chats", "created_at"), ("chats", "updated_at"),
@@ -138,7 +139,7 @@ def test_mydata_shows_every_stored_value_in_plain_labelled_lines(core, tmp_path:
     chats_row, daily_row, kept_row = data["chats"][0], data["daily_subscriptions"][0], data["kept_about"][0]
     values = ((len(chats_row) - 2) + (len(json.loads(chats_row["state"])) - 1) + (len(daily_row) - 1)
               + (len(kept_row) - 1))
-    assert len([line for line in lines if line.startswith("• ")]) == values == 3 + 7 + 14 + 6
+    assert len([line for line in lines if line.startswith("• ")]) == values == 3 + 10 + 14 + 6
 
 
 def headings(core) -> set[str]:  # type: ignore[no-untyped-def]
