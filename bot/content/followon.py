@@ -16,7 +16,7 @@ UNREADABLE = ("not valid YAML", "file is missing", "no dialog files",
 """A file that says one of these defined nothing: what refers to its contents can't be judged."""
 
 REFERENCES = ("which does not exist", "has no flow", "lists unknown flow", "cites unknown source",
-              "is never cited", "needs the message")
+              "is never cited", "needs the message", "names no flow", "unknown topic", "there is no flow")
 """Problems about a reference from one place to another."""
 
 

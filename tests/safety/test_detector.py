@@ -386,7 +386,9 @@ def test_a_concern_never_hides_a_crisis_of_ones_own(text: str, level: str | None
 
 
 @pytest.mark.parametrize(("text", "signals"), [
-    ("it's in my hand now", {"means"}),
+    ("it's in my hand now", {"means", "mention"}),
+    ("the tablets from the hospital are next to me", {"mention"}),
+    ("no i just needed to say it", {"reassure"}),
     ("they'll work faster with the wine", {"method"}),
     ("i've made up my mind", {"decision"}),
     ("thank you for everything, goodbye", {"goodbye"}),
