@@ -34,6 +34,9 @@ gets an answer, not "thank you for writing"."""
 MIN_GAP = timedelta(hours=3)
 """The next prompt "at my daily time" is the first daily time at least this far ahead: never the
 next prompt within minutes because the daily time happened to be close."""
+PARTS = timedelta(seconds=10)
+"""Messages this close after the last one are parts of one letter (Telegram splits a long text):
+they get no reply of their own, the thanks above them is the reply."""
 LATER = timedelta(days=1)
 """The next prompt "tomorrow" for someone without daily reflections: about this time tomorrow."""
 
@@ -119,6 +122,11 @@ def schedule(position: Position, total: int) -> Position | None:
 def pause(position: Position) -> Position:
     """Nothing more by itself; /write carries on from the prompt that comes next."""
     return Position(position.upcoming, "paused")
+
+
+def same_letter(position: Position, now: datetime) -> bool:
+    """A further part arriving right after the last one (``PARTS``)."""
+    return position.status == "written" and position.at is not None and now - position.at < PARTS
 
 
 def finished(position: Position, total: int) -> bool:

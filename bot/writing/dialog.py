@@ -117,6 +117,8 @@ class WritingFeature:
             return self._stop(turn, position)
         first_part = position.status == "open"
         keep(turn.state, steps.wrote(position, turn.incoming.now))
+        if not first_part and steps.same_letter(position, turn.incoming.now):
+            return turn.reply()  # a long letter Telegram split in parts: one thanks is enough
         return self._effect(turn, "writing_ack", events=["writing_piece"] if first_part else [],
                             step=str(position.step), variant=str(turn.state.turn), first="1" if first_part else "")
 

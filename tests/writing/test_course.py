@@ -99,3 +99,10 @@ def test_a_whole_short_message_can_skip_pause_or_stop(text: str, choice: str) ->
 ])
 def test_a_letter_that_uses_those_words_is_a_letter(text: str) -> None:
     assert typed_choice(text) is None
+
+
+def test_parts_of_one_long_letter_are_told_from_a_later_message() -> None:
+    written = Position(2, "written", NOW)
+    assert steps.same_letter(written, NOW + timedelta(seconds=2))
+    assert not steps.same_letter(written, NOW + steps.PARTS)
+    assert not steps.same_letter(Position(2, "open", NOW), NOW)
