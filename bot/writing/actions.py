@@ -32,6 +32,7 @@ class WritingActions:
             "writing_schedule": self.set_schedule,
             "writing_unschedule": self.unschedule,
             "writing_when": self.show_when,
+            "writing_keep": self.keep_how,
         }
 
     def acknowledge(self, chat_id: int, effect: Effect) -> list[OutMessage]:
@@ -39,6 +40,14 @@ class WritingActions:
         daily = self.daily.get(chat_id) is not None
         return self.views.acknowledged(Position(step, "written"), int(effect.data.get("variant", "0")), daily,
                                        first_part=bool(effect.data.get("first")))
+
+    def keep_how(self, chat_id: int, effect: Effect) -> list[OutMessage]:
+        """How to keep a letter; after writing, with the choices of what comes next again."""
+        step = effect.data.get("step", "")
+        if not step.isdigit():
+            return self.views.keep_how(())
+        buttons = self.views.next_buttons(Position(int(step), "written"), self.daily.get(chat_id) is not None)
+        return self.views.keep_how(tuple(b for b in buttons if not b.data.startswith("wr:kp")))
 
     def set_schedule(self, chat_id: int, effect: Effect) -> list[OutMessage]:
         """At their daily time (with daily reflections), else about this time tomorrow."""
@@ -65,5 +74,5 @@ class WritingActions:
             hours = max(1, round((due.due - now).total_seconds() / 3600))
             when = self.views.course.text("when_hours", hours=str(hours))
         if effect.data.get("confirm"):
-            return self.views.scheduled(when, daily=sub is not None)
+            return self.views.scheduled(when, daily=False)
         return self.views.welcome_scheduled(Position(due.step, "scheduled"), when)

@@ -150,20 +150,21 @@ def due_later(now: datetime) -> datetime:
 # ------------------------------------------------------------------------------------------------ typed words
 
 _WORDS = re.compile(r"[^a-z ]+")
+_POLITE = re.compile(r"^(?:ok(?:ay)? |please |sorry )+|(?: please| thanks| thank you| for now)+$")
 _TYPED: dict[Typed, frozenset[str]] = {
     "skip": frozenset({
-        "skip", "skip it", "skip this", "skip this one", "skip that", "skip that one", "skip please",
-        "please skip", "skip this prompt", "skip prompt", "next", "next one", "next please", "next prompt",
+        "skip", "skip it", "skip this", "skip this one", "skip that", "skip that one", "skip this prompt",
+        "skip prompt", "next", "next one", "next prompt",
         "pass", "can we skip", "can i skip", "can i skip this", "can i skip this one",
     }),
     "pause": frozenset({
-        "pause", "pause please", "please pause", "pause it", "pause this", "pause for now", "pause writing",
+        "pause", "pause it", "pause this", "pause writing",
         "pause the writing", "pause the course", "pause the prompts", "can we pause", "can i pause", "not now",
         "not today", "later", "maybe later", "another time", "take a break", "i need a break", "break",
-        "i cant do this", "i cant do this now", "i cant", "its too much", "this is too much", "too much",
+        "i cant do this", "i cant", "its too much", "this is too much", "too much",
     }),
     "stop": frozenset({
-        "stop", "stop please", "please stop", "stop it", "stop this", "stop writing", "stop the writing",
+        "stop", "stop it", "stop this", "stop writing", "stop the writing",
         "stop the course", "stop the prompts", "i want to stop", "i want to stop writing", "end", "quit",
         "cancel", "no more", "no more prompts", "i dont want to do this", "i dont want to do this anymore",
         "i do not want to do this", "i do not want to do this anymore",
@@ -177,4 +178,5 @@ def typed_choice(text: str) -> Typed | None:
     if len(text) > 60:
         return None
     words = " ".join(_WORDS.sub("", text.casefold().replace("\u2019", "'").replace("'", "")).split())
+    words = _POLITE.sub("", words).strip()
     return next((choice for choice, phrases in _TYPED.items() if words in phrases), None)

@@ -70,7 +70,8 @@ class WritingFeature:
         if action == "nn":
             return turn.reply(*self.views.not_now())
         if action == "kp":
-            return turn.reply(*self.views.keep_how())
+            written = position is not None and position.status == "written"
+            return self._effect(turn, "writing_keep", step=str(position.step) if written and position else "")
         if action == "st":
             return self._stop(turn, position)
         if action == "due":

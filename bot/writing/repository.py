@@ -15,11 +15,12 @@ from bot.daily.schedule import from_db, to_db
 from bot.store import Store
 
 SCHEMA = """
--- Writing course (bot/writing): a row only while someone's next prompt is scheduled. step is the
--- prompt's place in content/writing.yaml; due_utc when the sending loop sends it (indexed).
+-- Writing course (bot/writing): a row only while someone's next prompt is scheduled. prompt is its
+-- number as people count (1 = the first in content/writing.yaml); due_utc when the sending loop
+-- sends it (indexed).
 CREATE TABLE writing_schedule (
     chat_id     INTEGER PRIMARY KEY,
-    step        INTEGER NOT NULL,
+    prompt      INTEGER NOT NULL,
     due_utc     TEXT NOT NULL,
     created_at  TEXT NOT NULL
 );
@@ -31,6 +32,7 @@ CREATE INDEX writing_schedule_due ON writing_schedule (due_utc);
 class DuePrompt:
     chat_id: int
     step: int
+    """The prompt's place in the course (0 = the first); the table keeps it as people count."""
     due: datetime
 
 
@@ -41,10 +43,10 @@ class WritingSchedule:
     def set(self, chat_id: int, step: int, due: datetime, now: datetime) -> None:
         with self.store.transaction() as db:
             db.execute(
-                """INSERT INTO writing_schedule (chat_id, step, due_utc, created_at) VALUES (?, ?, ?, ?)
-                   ON CONFLICT(chat_id) DO UPDATE SET step = excluded.step, due_utc = excluded.due_utc,
+                """INSERT INTO writing_schedule (chat_id, prompt, due_utc, created_at) VALUES (?, ?, ?, ?)
+                   ON CONFLICT(chat_id) DO UPDATE SET prompt = excluded.prompt, due_utc = excluded.due_utc,
                        created_at = excluded.created_at""",
-                (chat_id, step, to_db(due), to_db(now)),
+                (chat_id, step + 1, to_db(due), to_db(now)),
             )
 
     def clear(self, chat_id: int) -> bool:
@@ -52,19 +54,21 @@ class WritingSchedule:
             return db.execute("DELETE FROM writing_schedule WHERE chat_id = ?", (chat_id,)).rowcount > 0
 
     def get(self, chat_id: int) -> DuePrompt | None:
-        rows = self.store.query("SELECT chat_id, step, due_utc FROM writing_schedule WHERE chat_id = ?", (chat_id,))
-        return DuePrompt(rows[0][0], rows[0][1], from_db(rows[0][2])) if rows else None
+        rows = self.store.query("SELECT chat_id, prompt, due_utc FROM writing_schedule WHERE chat_id = ?", (chat_id,))
+        return DuePrompt(rows[0][0], rows[0][1] - 1, from_db(rows[0][2])) if rows else None
 
     def next_due(self) -> datetime | None:
         rows = self.store.query("SELECT MIN(due_utc) FROM writing_schedule")
         return from_db(rows[0][0]) if rows and rows[0][0] else None
 
-    def claim_due(self, now: datetime, limit: int) -> list[DuePrompt]:
-        """Up to ``limit`` due prompts, removed in the same transaction (at most once)."""
+    def claim_due(self, now: datetime, limit: int, chat_id: int | None = None) -> list[DuePrompt]:
+        """Up to ``limit`` due prompts (one chat's, with ``chat_id``), removed in the same
+        transaction: each is handed out at most once."""
+        only = "" if chat_id is None else " AND chat_id = ?"
         with self.store.transaction() as db:
             rows = db.execute(
-                "SELECT chat_id, step, due_utc FROM writing_schedule WHERE due_utc <= ? ORDER BY due_utc LIMIT ?",
-                (to_db(now), limit),
+                f"SELECT chat_id, prompt, due_utc FROM writing_schedule WHERE due_utc <= ?{only} ORDER BY due_utc LIMIT ?",
+                (to_db(now), *(() if chat_id is None else (chat_id,)), limit),
             ).fetchall()
             db.executemany("DELETE FROM writing_schedule WHERE chat_id = ?", [(row[0],) for row in rows])
-        return [DuePrompt(row[0], row[1], from_db(row[2])) for row in rows]
+        return [DuePrompt(row[0], row[1] - 1, from_db(row[2])) for row in rows]

@@ -70,8 +70,10 @@ class Views:
         """Thanks (never a word of theirs), how to keep it the first time, and what comes next."""
         course = self.course
         last = position.step + 1 >= course.total
-        parts = [course.text("acknowledge", variant) if first_part else course.text("more", variant)]
-        if first_part and position.step == 0:
+        if not first_part:
+            return [OutMessage(course.text("more", variant), self.next_buttons(position, daily))]
+        parts = [course.text("acknowledge", variant)]
+        if position.step == 0:
             parts.append(course.text("keep_hint"))
         parts.append(course.text("choose_last" if last else "choose_next"))
         return [OutMessage("\n\n".join(parts), self.next_buttons(position, daily))]
@@ -83,8 +85,8 @@ class Views:
         later = self.button("next_daily", "nd", step) if daily else self.button("next_later", "nl", step)
         return (self.button("next_now", "nx", step), later, self.button("pause", "pa", step), self.button("keep", "kp"))
 
-    def keep_how(self) -> list[OutMessage]:
-        return [OutMessage(self.course.text("keep_how"))]
+    def keep_how(self, buttons: tuple[Button, ...]) -> list[OutMessage]:
+        return [OutMessage(self.course.text("keep_how"), buttons)]
 
     # ----------------------------------------------------------------- ways out and back
     def skipped(self) -> OutMessage:
