@@ -1,6 +1,6 @@
 """Accuracy on the project's labelled sets, beside a TF-IDF nearest-example baseline.
 
-Feather's figures are those of tests/matching/test_accuracy.py and tests/test_safety.py:
+Feather's figures are those of tests/matching/test_accuracy.py and tests/safety/test_detector.py:
 top-1 topic accuracy on the on-topic labelled messages, the share of off-topic messages given no
 topic, follow-ups read in context, crisis and medical recall, false alarms on near-misses and on
 ordinary messages.
@@ -125,12 +125,12 @@ class TfidfBaseline:
 
     def predictor(self, texts: Sequence[str]) -> Callable[[str, str | None], str]:
         """``predict`` for these texts, computed in one batch (for the accuracy figures)."""
-        found = dict(zip(texts, self.nearest_many(texts)))
+        found = dict(zip(texts, self.nearest_many(texts), strict=False))
         return lambda text, context=None: self.decide(*found[text])
 
     def tune(self, items: Sequence[dict[str, str]]) -> float:
         """The threshold that gets the most labelled messages right (ties: the lowest)."""
-        found = list(zip(self.nearest_many([i["text"] for i in items]), [i["topic"] for i in items]))
+        found = list(zip(self.nearest_many([i["text"] for i in items]), [i["topic"] for i in items], strict=False))
         best_threshold, best_right = 0.0, -1
         for step in range(0, 101):
             threshold = step / 100

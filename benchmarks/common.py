@@ -16,8 +16,8 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from functools import lru_cache
+from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -143,7 +143,7 @@ def machine() -> dict[str, str]:
         "Python": platform.python_version(),
         "OS": f"{platform.system()} {platform.release()}",
         "python-telegram-bot": telegram.__version__,
-        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "commit": git_commit(),
     }
 
@@ -151,7 +151,7 @@ def machine() -> dict[str, str]:
 # ------------------------------------------------------------------------------ the data
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_yaml(name: str) -> Any:
     return yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
 

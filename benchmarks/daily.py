@@ -26,22 +26,21 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks.common import labelled, log, percentile
 from bot.app import Core, build_conversations
-from bot.clock import FixedClock, SteppedTime
 from bot.daily import order
 from bot.daily.dispatcher import Dispatcher, SendResult
 from bot.daily.ratelimit import RateLimiter
 from bot.daily.repository import DailyRepository
 from bot.daily.schedule import to_db
 from bot.engine.types import OutMessage
-from bot.features import build_features
 from bot.store import Store
+from tests.support.clocks import FixedClock, SteppedTime
 
-DUE = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
+DUE = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 TELEGRAM_RATE = 30.0
 LIFTED_RATE = 1e9
 CHATTER_GAP = 0.01
@@ -64,7 +63,7 @@ class InstantSender:
 def make_template(path: Path, count: int) -> Path:
     """``count`` people at 08:00 London, all due at ``DUE`` (written directly into the store)."""
     store = Store(path)
-    stamp = to_db(datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc))
+    stamp = to_db(datetime(2026, 3, 1, 12, 0, tzinfo=UTC))
     rows = [(chat, "08:00", "Europe/London", to_db(DUE), order.new_seed(), stamp, stamp)
             for chat in range(1, count + 1)]
     with store.transaction() as db:
@@ -98,8 +97,7 @@ def one_run(core: Core, template: Path, workdir: Path, simulated: bool, tag: str
     shutil.copyfile(template, path)
     store = Store(path)
     clock = FixedClock(DUE)
-    features_before = list(core.engine.features)  # build_conversations sets them on the shared engine
-    conversations = build_conversations(core, store, clock, build_features(core, store, clock))
+    conversations = build_conversations(core, store, clock)
     sender = InstantSender()
     if simulated:
         fake = SteppedTime(0.0)
@@ -128,7 +126,6 @@ def one_run(core: Core, template: Path, workdir: Path, simulated: bool, tag: str
     try:
         stats, wall = asyncio.run(scenario())
     finally:
-        core.engine.features = features_before
         store.close()
         path.unlink(missing_ok=True)
     if stats.sent != stats.claimed or len(sender.chats) != stats.sent:

@@ -34,7 +34,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from benchmarks.common import ROOT, labelled, log, median, percentile
@@ -61,7 +61,7 @@ def make_store(path: Path, subscribers: int) -> Path:
     from bot.store import Store
 
     store = Store(path)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     due = to_db(now + timedelta(days=1))
     stamp = to_db(now)
     zones = ("Europe/London", "America/New_York", "Europe/Berlin", "Australia/Sydney", "Asia/Kolkata")
@@ -129,9 +129,9 @@ class BotProcess:
         log_file.close()
         try:
             [call] = self.api.wait_for_calls("getUpdates", 1, timeout=timeout, started=True)[:1]
-        except AssertionError:
+        except AssertionError as exc:
             self.stop()
-            raise RuntimeError(f"{self.kind} bot did not start; its log:\n{self.log_path.read_text()[-3000:]}")
+            raise RuntimeError(f"{self.kind} bot did not start; its log:\n{self.log_path.read_text()[-3000:]}") from exc
         self.startup = call.started - self.spawned
         self.rss_ready = memory_of(self.proc.pid)
         if self.timings_path.exists():

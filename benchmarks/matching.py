@@ -39,7 +39,7 @@ class Pass:
 
     @property
     def total(self) -> list[float]:
-        return [a + b for a, b in zip(self.safety, self.match)]
+        return [a + b for a, b in zip(self.safety, self.match, strict=False)]
 
     def figures(self) -> dict[str, float]:
         total = self.total

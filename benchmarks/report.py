@@ -133,7 +133,7 @@ def summary(results: dict[str, Any]) -> list[list[str]]:
             rich = e2e["lifted"].get("echo-rich") or []
             if rich:
                 rp99 = med([r["rounds"][size]["p99_ms"] for r in rich])
-                rows.append([f"… beside the echo bot sending a Feather-shaped reply (HTML, 4 buttons)",
+                rows.append(["… beside the echo bot sending a Feather-shaped reply (HTML, 4 buttons)",
                              f"{ms(fp99)} vs {ms(rp99)} = {fp99 / rp99:.2f}×", "(context)", ""])
     daily = results.get("daily")
     if daily:
@@ -152,7 +152,7 @@ def summary(results: dict[str, Any]) -> list[list[str]]:
             lifted = daily["runs"].get(f"{size}-lifted", [])
             if lifted:
                 rate = med([r["real_rate"] for r in lifted])
-                rows.append([f"… limit lifted: the scheduler alone, real time", f"{num(rate)} messages/s "
+                rows.append(["… limit lifted: the scheduler alone, real time", f"{num(rate)} messages/s "
                              f"({rate / daily['rate']:.0f}× the 30/s limit)", "(reported)", ""])
     if e2e and e2e["lifted"]["feather"]:
         sessions_f = e2e["lifted"]["feather"] + e2e["limited"]["feather"]
@@ -245,12 +245,15 @@ def accuracy_section(a: dict) -> list[str]:
                   "the out-of-scope examples alone rejected best. Speed: one message at a time, as the bot "
                   "classifies (the matcher alone, without the safety detector, on both sides).", ""]
     s = a["safety"]
-    rows = [["crisis recall", f"{pct(s['crisis_recall'])} of {s['crisis']}", f"{pct(s['extra_crisis_recall'])} of {s['extra_crisis']}"],
-            ["medical recall", f"{pct(s['medical_recall'])} of {s['medical']}", f"{pct(s['extra_medical_recall'])} of {s['extra_medical']}"],
-            ["false alarms on near-misses (crisis or medical)", f"{pct(s['false_alarms_calm'])} of {s['calm']}",
-             f"{pct(s['extra_false_alarms'])} of {s['extra_calm']}"],
-            ["figures of speech given the check-in (or crisis)", f"{pct(s['figurative_checkin'])} of {s['figurative']}", ""],
-            ["false alarms on ordinary labelled messages", f"{pct(s['false_alarms_ordinary'])} of {s['ordinary']}", ""]]
+    def of(rate: str, count: str) -> str:
+        return f"{pct(s[rate])} of {s[count]}"
+
+    rows = [["crisis recall", of("crisis_recall", "crisis"), of("extra_crisis_recall", "extra_crisis")],
+            ["medical recall", of("medical_recall", "medical"), of("extra_medical_recall", "extra_medical")],
+            ["false alarms on near-misses (crisis or medical)", of("false_alarms_calm", "calm"),
+             of("extra_false_alarms", "extra_calm")],
+            ["figures of speech given the check-in (or crisis)", of("figurative_checkin", "figurative"), ""],
+            ["false alarms on ordinary labelled messages", of("false_alarms_ordinary", "ordinary"), ""]]
     lines += table(["safety", "safety_messages.yaml", "safety_extra.yaml"], rows)
     return lines
 
@@ -323,12 +326,14 @@ def e2e_section(e: dict) -> list[str]:
         sessions = e["lifted"][kind] + e["limited"].get(kind, [])
         if not sessions:
             continue
-        rows.append([kind, num(med([s["startup_s"] for s in sessions])) + " s" + rng([s["startup_s"] for s in sessions]),
+        startups = [s["startup_s"] for s in sessions]
+        rows.append([kind, num(med(startups)) + " s" + rng(startups),
                      num(med([s["rss_ready_mb"] for s in sessions])) + " MiB",
                      num(med([s["peak_rss_mb"] for s in e["lifted"][kind]])) + " MiB" if e["lifted"][kind] else "–"])
     lines += ["### Start-up and memory", "",
               "From spawning the process to the fake receiving its first getUpdates; RSS read then, and "
-              "the peak RSS of the process over its whole run (VmHWM, read just before it is stopped), including the largest round.", ""]
+              "the peak RSS of the process over its whole run (VmHWM, read just before it is stopped), "
+              "including the largest round.", ""]
     lines += table(["bot", "start-up to first poll", "RSS at first poll", "peak RSS"], rows)
     return lines
 

@@ -44,7 +44,8 @@ def sizes(quick: bool) -> dict:
 
 
 def run(sections: list[str], repeats: int, quick: bool) -> dict:
-    from benchmarks.common import ROOT as root, stream_texts
+    from benchmarks.common import ROOT as root
+    from benchmarks.common import stream_texts
 
     size = sizes(quick)
     results: dict = {"machine": machine(), "repeats": repeats, "quick": quick, "sections": sections,

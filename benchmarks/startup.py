@@ -25,7 +25,7 @@ STEPS = {
     "SafetyDetector": "the safety detector",
     "Engine": "the engine",
     "check_content": "content checks (links, near-duplicate examples, ...)",
-    "cities_problems": "check content/cities.yaml",
+    "load_places": "read and check content/cities.yaml (daily time zones)",
 }
 
 

@@ -1,4 +1,4 @@
-"""The composition root: content, normaliser, matcher, safety, engine and store, built once."""
+"""The composition root: everything Feather runs on is built here, once, from one content folder."""
 
 from __future__ import annotations
 
@@ -6,15 +6,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from bot.checks import check_content
 from bot.clock import Clock, SystemClock
-from bot.content.checks import check_content
+from bot.config import Settings
 from bot.content.loader import load_content
 from bot.content.model import Content
 from bot.content.problems import ContentInvalid, Problem
 from bot.conversations import Conversations
-from bot.daily.zones import cities_problems
+from bot.daily.actions import DailyActions
+from bot.daily.dialog import DailyFeature
+from bot.daily.dispatcher import POLL_SECONDS, DailyService, Dispatcher, Sender
+from bot.daily.repository import DailyRepository
+from bot.daily.zones import Places, ZoneFinder, load_places
 from bot.engine.engine import Engine
-from bot.engine.features import Feature
 from bot.matching import Matcher
 from bot.safety import SafetyDetector
 from bot.safety.config import load_safety
@@ -25,18 +29,40 @@ from bot.text import Lexicon, Normaliser
 
 @dataclass
 class Core:
-    """What every front end needs, ready to use."""
+    """The transport-free pieces, with no store: what ``--check``, ``--match`` and tests need."""
 
+    root: Path
     content: Content
     normaliser: Normaliser
     matcher: Matcher
     safety: SafetyDetector
     engine: Engine
+    places: Places
     problems: list[Problem] = field(default_factory=list)
 
 
+@dataclass
+class App:
+    """A running Feather: the core, the store, the clock and the conversations over them."""
+
+    settings: Settings
+    core: Core
+    store: Store
+    clock: Clock
+    conversations: Conversations
+
+    def daily_service(self, sender: Sender, poll: float = POLL_SECONDS) -> DailyService | None:
+        """The daily reflections loop on a front end's sender; None when FEATHER_DAILY_RATE is 0."""
+        if self.settings.daily_rate <= 0:
+            return None
+        dispatcher = Dispatcher(DailyRepository(self.store), self.core.content, sender,
+                                rate=self.settings.daily_rate)
+        return DailyService(dispatcher, self.clock, poll=poll)
+
+
 def build_core(root: Path, today: date | None = None, strict: bool = True) -> Core:
-    """Load and check content, then build the transport-free pieces. Refuses invalid content."""
+    """Load and check the content under ``root``, then build the engine with its features.
+    Refuses invalid content unless ``strict`` is False (``--check`` lists the problems)."""
     loaded = load_content(root, today)
     content = loaded.content
     normaliser = Normaliser(Lexicon.from_sections(content.lexicon_sections))
@@ -51,19 +77,25 @@ def build_core(root: Path, today: date | None = None, strict: bool = True) -> Co
                                               today=today or date.today())
     safety_problems += learned_problems
     safety = SafetyDetector(normaliser, safety_config, learned)
-    engine = Engine(content, normaliser, matcher, safety)
-    problems = loaded.problems + safety_problems + check_content(loaded, matcher, normaliser)
-    problems += cities_problems(root)  # content/cities.yaml, read by bot/daily
+    places, places_problems = load_places(root)
+    daily = DailyFeature(ZoneFinder(places), normaliser)
+    engine = Engine(content, normaliser, matcher, safety, features=[daily])
+    problems = loaded.problems + safety_problems + check_content(loaded, normaliser, root) + places_problems
     if strict and any(p.severity == "error" for p in problems):
         raise ContentInvalid(problems)
-    return Core(content, normaliser, matcher, safety, engine, problems)
+    return Core(root, content, normaliser, matcher, safety, engine, places, problems)
 
 
-def build_conversations(core: Core, store: Store, clock: Clock | None = None,
-                        features: list[Feature] | None = None) -> Conversations:
-    core.engine.features = list(features or [])
-    conversations = Conversations(core.engine, store, clock or SystemClock())
-    for feature in core.engine.features:  # a feature's own effects (e.g. daily: subscribe, pause)
-        for kind, handler in getattr(feature, "effects", {}).items():
-            conversations.on_effect(kind, handler)
-    return conversations
+def build_conversations(core: Core, store: Store, clock: Clock | None = None) -> Conversations:
+    """Conversations over ``store``, with every feature's effects (daily: subscribe, pause, ...)."""
+    actions = DailyActions(core.engine.words, DailyRepository(store), core.places)
+    return Conversations(core.engine, store, clock or SystemClock(), effects=actions.handlers())
+
+
+def build_app(settings: Settings, *, root: Path | None = None, core: Core | None = None,
+              clock: Clock | None = None, db_path: str | Path | None = None) -> App:
+    """Everything, from ``root`` (default: the settings' content folder); a test may pass a core."""
+    core = core or build_core(root or settings.content_dir)
+    store = Store(db_path or settings.db_path)
+    clock = clock or SystemClock()
+    return App(settings, core, store, clock, build_conversations(core, store, clock))

@@ -9,12 +9,13 @@ import sys
 from pathlib import Path
 
 from bot import PROJECT_ROOT
-from bot.app import Core, build_conversations, build_core
-from bot.clock import SystemClock
+from bot.app import Core, build_app, build_core
 from bot.config import SettingError, Settings
+from bot.content.graph import write_dialog_map
 from bot.content.problems import ContentInvalid
+from bot.content.style import readability_summary
+from bot.frontends.console import ConsoleChat
 from bot.logging_setup import setup_logging
-from bot.store import Store
 
 log = logging.getLogger("feather")
 
@@ -55,8 +56,6 @@ def run_check(root: Path) -> int:
     print(f"{flows} flows, {examples} examples, {len(core.content.sources)} sources, "
           f"{len(core.content.reflections)} reflections: {len(errors)} error(s), "
           f"{len(core.problems) - len(errors)} warning(s)")
-    from bot.content.style import readability_summary
-
     print(readability_summary(core.content))
     return 1 if errors else 0
 
@@ -99,8 +98,6 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         return run_match(core, args.context)
     if args.graph:
-        from bot.content.graph import write_dialog_map
-
         path = write_dialog_map(core.content, PROJECT_ROOT / "docs" / "dialog-map.md")
         print(f"wrote {path}")
         return 0
@@ -110,16 +107,11 @@ def main(argv: list[str] | None = None) -> int:
             print("TELEGRAM_BOT_TOKEN is not set: set it (see .env.example) to run the Telegram bot, "
                   "or use --console for the terminal chat.", file=sys.stderr)
             return 2
-        from bot.frontends.console import ConsoleChat
-        from bot.features import build_features
-
-        store = Store(db_path)
-        clock = SystemClock()
-        conversations = build_conversations(core, store, clock, build_features(core, store, clock))
+        app = build_app(settings, core=core, db_path=db_path)
         if sys.stdin.isatty():
             print("No TELEGRAM_BOT_TOKEN set: starting the terminal chat instead.")
-        ConsoleChat(conversations).run()
+        ConsoleChat(app.conversations).run()
         return 0
-    from bot.frontends.telegram.runner import run_telegram
+    from bot.frontends.telegram.runner import run_telegram  # PTB loads only when Telegram runs
 
-    return run_telegram(settings, core, db_path)
+    return run_telegram(build_app(settings, core=core, db_path=db_path))

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Set up and run Feather with nothing but Python 3.11+: `python3 scripts/dev.py run|test|check`.
+"""Set up and run Feather with nothing but Python 3.11+: `python3 scripts/dev.py run|test|lint|check|bench`.
 
 Creates `.venv` on first use and (re)installs the project whenever pyproject.toml changes, so the
 same two commands work on a fresh clone, on a developer's machine and in CI.
@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
-EXTRAS = {"run": "", "check": "", "test": "[test]", "bench": "[test,bench]"}
+EXTRAS = {"run": "", "check": "", "test": "[test]", "lint": "[test]", "bench": "[test,bench]"}
 
 
 def ensure_environment(extras: str) -> None:
@@ -45,6 +45,10 @@ def main(argv: list[str]) -> int:
         return 2
     ensure_environment(EXTRAS[command])
     rest = argv[1:]
+    if command == "lint":
+        ruff = subprocess.call([str(PYTHON), "-m", "ruff", "check", *rest, "."], cwd=ROOT)
+        mypy = subprocess.call([str(PYTHON), "-m", "mypy"], cwd=ROOT)
+        return ruff or mypy
     if command == "test":
         args = [str(PYTHON), "-m", "pytest", *rest]
     elif command == "bench":

@@ -19,7 +19,7 @@ import subprocess
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from unittest.mock import patch
@@ -34,7 +34,7 @@ from bot.content.loader import Loaded
 from bot.content.model import TOPICS
 from bot.content.problems import Problem
 
-NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 25)
 RUN_BOT = PROJECT_ROOT / "run_bot.py"
 
@@ -496,7 +496,7 @@ def clean_env(**extra: str) -> dict[str, str]:
     ``.env`` sets is passed empty: the file is then ignored without being touched."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("TELEGRAM_", "WEBHOOK_", "FEATHER_"))}
-    env.update({name: "" for name in read_dotenv(PROJECT_ROOT / ".env")})
+    env.update(dict.fromkeys(read_dotenv(PROJECT_ROOT / ".env"), ""))
     env["PYTHONIOENCODING"] = "utf-8"
     env.update(extra)
     return env

@@ -13,7 +13,14 @@ import pytest
 from bot import PROJECT_ROOT, cli, config
 from bot.config import SettingError, Settings
 from tests.feather_testkit import (
-    HEAD, clean_env, default_dialogs, flow_yaml, line_of, make_root, parse_once, run_bot,
+    HEAD,
+    clean_env,
+    default_dialogs,
+    flow_yaml,
+    line_of,
+    make_root,
+    parse_once,
+    run_bot,
 )
 
 

@@ -3,33 +3,18 @@ store, as every front end uses it."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from bot.app import Core, build_conversations
-from bot.clock import FixedClock
+from bot.app import Core
 from bot.conversations import Conversations
 from bot.engine.types import UserState
 from bot.store import Store
-from tests.feather_testkit import NOW, build, make_root
+from tests.feather_testkit import build, make_root
 
 
 @pytest.fixture(scope="module")
 def core(tmp_path_factory: pytest.TempPathFactory) -> Core:
     return build(make_root(tmp_path_factory.mktemp("conversations"), slim=True))
-
-
-@pytest.fixture
-def store(tmp_path: Path):
-    store = Store(tmp_path / "c.sqlite3")
-    yield store
-    store.close()
-
-
-@pytest.fixture
-def conversations(core: Core, store: Store) -> Conversations:
-    return build_conversations(core, store, FixedClock(NOW))
 
 
 def test_state_is_kept_between_turns(conversations: Conversations, store: Store) -> None:

@@ -11,9 +11,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-
 from bot.content.model import (
-    ButtonSpec, Content, Country, Example, Flow, MenuTheme, Node, Reflection, Service, Source,
+    ButtonSpec,
+    Content,
+    Country,
+    Example,
+    Flow,
+    MenuTheme,
+    Node,
+    Reflection,
+    Service,
+    Source,
 )
 from bot.content.problems import Problem
 from bot.content.yamlsrc import Where, YamlError, YDict, YList, load_yaml
@@ -291,7 +299,7 @@ def _load_menu(r: _Reader, path: Path) -> tuple[MenuTheme, ...]:
     data = r.load(path, {"last_reviewed": True, "themes": True})
     if data is None:
         return ()
-    themes = []
+    themes: list[MenuTheme] = []
     for item, where in r.mapping_items(data, "themes", "menu.yaml"):
         theme_id = r.ident(item, "a theme")
         r.keys(item, {"id": True, "label": True, "flows": True}, f"theme '{theme_id}'")

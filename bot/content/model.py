@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from bot.content.yamlsrc import Where
 
 TOPICS: tuple[str, ...] = (
-    "mc_what", "mc_after_loss", "mc_duration", "mc_where", "mc_effects", "mc_other_sources",
-    "mc_evidence", "loss_fault", "loss_common", "loss_types", "loss_physical",
-    "loss_medical_urgent", "loss_ttc", "loss_recurrent", "grief_feelings", "grief_partner",
-    "grief_others", "grief_dates", "grief_validation", "grief_supporting", "remember_ideas",
+    "mc_what", "mc_after_loss", "mc_duration", "mc_where", "mc_effects", "mc_meaning",
+    "mc_other_sources", "mc_evidence", "loss_fault", "loss_common", "loss_types", "loss_physical",
+    "loss_medical_urgent", "loss_ttc", "loss_recurrent", "loss_story", "grief_feelings",
+    "grief_partner", "grief_others", "grief_dates", "grief_validation", "grief_supporting", "remember_ideas",
     "remember_tattoo", "remember_keepsake", "remember_name", "resources", "daily_reflection",
     "about_bot", "greeting", "thanks", "goodbye",
 )
@@ -73,11 +73,16 @@ class Source:
     where: Where
 
     def short(self) -> str:
-        """One readable line: authors, year, title, where published, link."""
+        """One line people see: authors, year, where published, DOI or link.
+
+        The title is not shown: for many works the fact sheet records no title, and a title we
+        wrote ourselves would read as the authors' own words.
+        """
         year = f" ({self.year})" if self.year else ""
-        link = self.url or (f"https://doi.org/{self.doi}" if self.doi else "")
+        doi = f"doi:{self.doi}" if self.doi else ""
+        link = doi or self.url or ""
         venue = f" {self.published_in}." if self.published_in else ""
-        return f"{self.authors}{year}. {self.title}.{venue} {link}".strip()
+        return f"{self.authors}{year}.{venue} {link}".strip()
 
 
 @dataclass(frozen=True)

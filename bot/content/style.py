@@ -169,7 +169,7 @@ def load_style_rules(path: Path | None = None) -> StyleRules:
 
 @lru_cache(maxsize=4)
 def _load_cached(path: Path, _mtime: int) -> StyleRules:
-    name = RULES_FILE if path == PROJECT_ROOT / RULES_FILE else path.name
+    name = RULES_FILE if path.as_posix().endswith(RULES_FILE) else path.name
     if not path.exists():
         where = Where(name, 1)
         return StyleRules(
@@ -258,15 +258,16 @@ def spoken_texts(loaded: Loaded) -> list[Spoken]:
         for field_name, text in (("urgent_medical", country.urgent_medical),):
             out.append(Spoken(country.where, f"{field_name} of {country.code}", text, "resource"))
         for service in country.services:
-            for field_name, text in (
+            fields: tuple[tuple[str, str | None], ...] = (
                 ("name", service.name),
                 ("offers", service.offers),
                 ("hours", service.hours),
                 ("note", service.note),
-            ):
-                if text:
+            )
+            for field_name, said in fields:
+                if said:
                     out.append(
-                        Spoken(service.where, f"{field_name} of {service.id}", text, "resource")
+                        Spoken(service.where, f"{field_name} of {service.id}", said, "resource")
                     )
     return out
 

@@ -11,31 +11,22 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from bot.daily import order
+from bot.daily.buttons import Act, data
 from bot.daily.compose import reflection_message, reflections_by_id, special_keys
 from bot.daily.repository import DATE_KINDS, DailyRepository, Job, Subscription
 from bot.daily.schedule import hhmm, local_date, parse_hhmm
 from bot.daily.timeparse import MONTH_NAMES, MonthDay
 from bot.daily.zones import Places, is_zone, local_now, place_name, zone
-from bot.engine import callbacks
 from bot.engine.types import Button, Effect, OutMessage
+from bot.engine.words import Words
 
-if TYPE_CHECKING:
-    from bot.engine.engine import Engine
-
-VERB = "dl"
 PRESET_TIMES = (("daily_label_morning", "0800"), ("daily_label_lunchtime", "1230"), ("daily_label_evening", "2000"))
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MAX_ZONE_BUTTONS = 8
 
 EffectHandler = Callable[[int, Effect], list[OutMessage]]
-
-
-def data(*parts: str) -> str:
-    """Button data for the daily feature: ``dl:part/part``."""
-    return callbacks.encode(VERB, "/".join(parts))
 
 
 def now_of(effect: Effect) -> datetime:
@@ -44,13 +35,13 @@ def now_of(effect: Effect) -> datetime:
 
 
 class DailyActions:
-    def __init__(self, engine: "Engine", repository: DailyRepository, places: Places | None = None) -> None:
-        self.engine = engine
+    def __init__(self, words: Words, repository: DailyRepository, places: Places | None = None) -> None:
+        self.words = words
         self.repository = repository
         self.places = places or Places()
-        self.content = engine.content
-        self._reflections = reflections_by_id(engine.content)
-        self._ids = [r.id for r in engine.content.reflections]
+        self.content = words.content
+        self._reflections = reflections_by_id(words.content)
+        self._ids = [r.id for r in words.content.reflections]
 
     def handlers(self) -> dict[str, EffectHandler]:
         return {
@@ -71,13 +62,13 @@ class DailyActions:
 
     # ----------------------------------------------------------------- small pieces
     def text(self, key: str, **values: str) -> str:
-        return self.engine.text(key, **values)
+        return self.words.text(key, **values)
 
     def button(self, key: str, *parts: str) -> Button:
         return Button(self.text(key), data(*parts))
 
     def menu(self) -> Button:
-        return self.engine.menu_button()
+        return self.words.menu_button()
 
     def when(self, moment: datetime, zone_name: str, now: datetime) -> str:
         """'today at 08:00', 'tomorrow at 08:00', 'on Friday 14 March at 08:00' in the person's zone."""
@@ -85,11 +76,11 @@ class DailyActions:
         clock = local.strftime("%H:%M")
         today = local_date(now, zone_name)
         if local.date() == today:
-            return self.engine.text("daily_when_today", time=clock)
+            return self.words.text("daily_when_today", time=clock)
         if local.date() == today + timedelta(days=1):
-            return self.engine.text("daily_when_tomorrow", time=clock)
+            return self.words.text("daily_when_tomorrow", time=clock)
         day = f"{WEEKDAYS[local.weekday()]} {local.day} {MONTH_NAMES[local.month - 1]}"
-        return self.engine.text("daily_when_later", day=day, time=clock)
+        return self.words.text("daily_when_later", day=day, time=clock)
 
     def time_buttons(self, mode: str) -> list[Button]:
         return [self.button(label, mode, code) for label, code in PRESET_TIMES]
@@ -97,8 +88,8 @@ class DailyActions:
     def zone_buttons(self, zones: list[str], now: datetime, time_code: str | None) -> list[Button]:
         buttons = []
         for zone_name in list(dict.fromkeys(zones))[:MAX_ZONE_BUTTONS]:
-            label = self.engine.text("daily_label_zone", place=place_name(zone_name), clock=local_now(zone_name, now))
-            target = ("z", time_code, zone_name) if time_code else ("zk", zone_name)
+            label = self.words.text("daily_label_zone", place=place_name(zone_name), clock=local_now(zone_name, now))
+            target = (Act.ZONE, time_code, zone_name) if time_code else (Act.ZONE_ONLY, zone_name)
             buttons.append(Button(label, data(*target)))
         return buttons
 
@@ -115,7 +106,7 @@ class DailyActions:
 
     def not_subscribed(self) -> list[OutMessage]:
         """The start of the flow, for someone without a subscription."""
-        buttons = (*self.time_buttons("t"), self.button("daily_label_not_now", "no"))
+        buttons = (*self.time_buttons(Act.TIME), self.button("daily_label_not_now", Act.NOT_NOW))
         return [OutMessage(self.text("daily_intro"), buttons)]
 
     # ----------------------------------------------------------------- screens
@@ -135,18 +126,19 @@ class DailyActions:
         else:
             upcoming = sub.next_send or now
             text = self.text("daily_settings", when=self.when(upcoming, sub.zone, now), **values)
-        buttons = [self.button("daily_label_resume", "r")] if sub.paused_at(now) else []
-        buttons += [self.button("daily_label_change_time", "ct"), self.button("daily_label_change_zone", "cz")]
+        buttons = [self.button("daily_label_resume", Act.RESUME)] if sub.paused_at(now) else []
+        buttons += [self.button("daily_label_change_time", Act.CHANGE_TIME),
+                    self.button("daily_label_change_zone", Act.CHANGE_ZONE)]
         if not sub.paused_at(now):
-            buttons.append(self.button("daily_label_pause", "pz"))
-        buttons += [self.button("daily_label_dates", "dd"), self.button("daily_label_stop", "stop"), self.menu()]
+            buttons.append(self.button("daily_label_pause", Act.PAUSE_ASK))
+        buttons += [self.button("daily_label_dates", Act.DATES), self.button("daily_label_stop", Act.STOP), self.menu()]
         return [OutMessage(text.strip(), tuple(buttons))]
 
     def confirm(self, key: str, sub: Subscription, now: datetime, *extra: Button) -> list[OutMessage]:
         upcoming = sub.next_send or now
         text = self.text(key, time=hhmm(sub.local_time), zone=place_name(sub.zone),
                          when=self.when(upcoming, sub.zone, now))
-        return [OutMessage(text.strip(), (*extra, self.button("daily_label_settings", "set"), self.menu()))]
+        return [OutMessage(text.strip(), (*extra, self.button("daily_label_settings", Act.SETTINGS), self.menu()))]
 
     # ----------------------------------------------------------------- time and zone
     def time_chosen(self, chat_id: int, effect: Effect) -> list[OutMessage]:
@@ -163,7 +155,7 @@ class DailyActions:
     def zone_question(self, key: str, zones: list[str], now: datetime, time_code: str | None) -> list[OutMessage]:
         at = parse_hhmm(time_code or "")
         text = self.text(key, time=hhmm(at) if at else "")
-        buttons = (*self.zone_buttons(zones, now, time_code), self.button("daily_label_not_now", "no"))
+        buttons = (*self.zone_buttons(zones, now, time_code), self.button("daily_label_not_now", Act.NOT_NOW))
         return [OutMessage(text.strip(), buttons)]
 
     def ask_zone(self, chat_id: int, effect: Effect) -> list[OutMessage]:
@@ -187,7 +179,7 @@ class DailyActions:
         if at is None:
             return self.not_subscribed()
         sub = self.repository.subscribe(chat_id, at, zone_name, now)
-        return self.confirm("daily_subscribed", sub, now, self.button("daily_label_today", "now"))
+        return self.confirm("daily_subscribed", sub, now, self.button("daily_label_today", Act.NOW))
 
     # ----------------------------------------------------------------- reflections on request
     def now(self, chat_id: int, effect: Effect) -> list[OutMessage]:
@@ -221,8 +213,9 @@ class DailyActions:
             return self.not_subscribed()
         first = order.ordered(str(chat_id), now.date().toordinal(), self._ids)[0]
         reflection = self._reflections[first]
+        setup = self.button("daily_label_setup", Act.NEW)
         return [reflection_message(self.content, reflection, (), with_settings=False),
-                OutMessage(self.text("daily_now_unsubscribed"), (self.button("daily_label_setup", "new"), self.menu()))]
+                OutMessage(self.text("daily_now_unsubscribed"), (setup, self.menu()))]
 
     # ----------------------------------------------------------------- pause, resume, stop
     def pause(self, chat_id: int, effect: Effect) -> list[OutMessage]:
@@ -260,10 +253,11 @@ class DailyActions:
             shared.append(f"{self.text('daily_kind_loss')}: {sub.loss_date.words()}")
         if shared:
             lines.append(self.text("daily_dates_current", dates="; ".join(shared)))
-        buttons = [self.button("daily_label_add_due", "da", "due"), self.button("daily_label_add_loss", "da", "loss")]
+        buttons = [self.button("daily_label_add_due", Act.DATE_ASK, "due"),
+                   self.button("daily_label_add_loss", Act.DATE_ASK, "loss")]
         if shared:
-            buttons.append(self.button("daily_label_remove_dates", "dx"))
-        buttons.append(self.button("daily_label_back", "set"))
+            buttons.append(self.button("daily_label_remove_dates", Act.DATES_CLEAR))
+        buttons.append(self.button("daily_label_back", Act.SETTINGS))
         return [OutMessage("\n\n".join(lines), tuple(buttons))]
 
     def date_keep(self, chat_id: int, effect: Effect) -> list[OutMessage]:
@@ -273,8 +267,11 @@ class DailyActions:
             return self.not_subscribed()
         if not self.repository.set_date(chat_id, kind, value, now_of(effect)):
             return self.not_subscribed()
-        return [OutMessage(self.text("daily_date_saved"), (self.button("daily_label_settings", "set"), self.menu()))]
+        return [OutMessage(self.text("daily_date_saved"), self.settings_and_menu())]
 
     def dates_clear(self, chat_id: int, effect: Effect) -> list[OutMessage]:
         self.repository.clear_dates(chat_id, now_of(effect))
-        return [OutMessage(self.text("daily_dates_removed"), (self.button("daily_label_settings", "set"), self.menu()))]
+        return [OutMessage(self.text("daily_dates_removed"), self.settings_and_menu())]
+
+    def settings_and_menu(self) -> tuple[Button, ...]:
+        return (self.button("daily_label_settings", Act.SETTINGS), self.menu())

@@ -13,12 +13,12 @@ from datetime import date
 from html import escape
 
 from bot.content.model import Content, Reflection
+from bot.daily.buttons import Act, data
 from bot.daily.timeparse import MonthDay
-from bot.engine import callbacks
 from bot.engine.types import Button, OutMessage
 
 WAVE_OF_LIGHT = (10, 15)
-SETTINGS_DATA = callbacks.encode("dl", "set")
+SETTINGS_DATA = data(Act.SETTINGS)
 
 
 def special_keys(slot: date, due: MonthDay | None, loss: MonthDay | None) -> list[str]:

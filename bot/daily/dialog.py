@@ -10,16 +10,19 @@ matching and nothing ordinary is swallowed. Safety runs before all of this, in t
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import time
 from typing import Any
 
-from bot.daily.actions import PRESET_TIMES, VERB, DailyActions, data
+from bot.daily.actions import PRESET_TIMES
+from bot.daily.buttons import VERB, Act, data
 from bot.daily.repository import DATE_KINDS
 from bot.daily.schedule import parse_hhmm
 from bot.daily.timeparse import MonthDay, parse_date, parse_time
 from bot.daily.zones import ZoneFinder, is_zone
-from bot.engine.features import Turn
+from bot.engine.turn import Turn
 from bot.engine.types import Button, Effect, OutMessage, Reply
+from bot.text import Normaliser
 
 PENDING_TIME = "daily_time"
 PENDING_ZONE = "daily_zone"
@@ -59,11 +62,30 @@ class DailyFeature:
     verbs = frozenset({VERB})
     pending = frozenset({PENDING_TIME, PENDING_ZONE, PENDING_DATE})
 
-    def __init__(self, actions: DailyActions, finder: ZoneFinder) -> None:
-        self.actions = actions
+    def __init__(self, finder: ZoneFinder, normaliser: Normaliser) -> None:
         self.finder = finder
-        self.effects = actions.handlers()
-        """Effect kind -> handler; ``build_conversations`` registers them with Conversations."""
+        self.normaliser = normaliser
+        self._buttons: dict[str, Callable[[Turn, str], Reply | None]] = {
+            Act.NEW: lambda turn, _: self._open(turn),
+            Act.NOT_NOW: lambda turn, _: turn.menu_reply(),
+            Act.SETTINGS: lambda turn, _: self._effect(turn, "daily_settings"),
+            Act.TIME: lambda turn, rest: self._press_time(turn, rest, change=False),
+            Act.NEW_TIME: lambda turn, rest: self._press_time(turn, rest, change=True),
+            Act.ZONE: self._press_zone,
+            Act.ZONE_ONLY: self._press_zone_only,
+            Act.NOW: lambda turn, _: self._effect(turn, "daily_now", events=["daily_now"]),
+            Act.CHANGE_TIME: self._press_change_time,
+            Act.CHANGE_ZONE: self._press_change_zone,
+            Act.PAUSE_ASK: self._press_pause_ask,
+            Act.PAUSE: self._press_pause,
+            Act.RESUME: lambda turn, _: self._effect(turn, "daily_resume", events=["daily_resume"]),
+            Act.STOP: lambda turn, _: self._effect(turn, "daily_stop", events=["daily_stop"]),
+            Act.DATES: lambda turn, _: self._effect(turn, "daily_dates"),
+            Act.DATE_ASK: self._press_date_ask,
+            Act.DATE_KEEP: self._press_date_keep,
+            Act.DATE_DISCARD: self._press_date_discard,
+            Act.DATES_CLEAR: lambda turn, _: self._effect(turn, "daily_dates_clear", events=["daily_dates_removed"]),
+        }
 
     # ----------------------------------------------------------------- the engine's calls
     def on_command(self, turn: Turn, command: str, args: str) -> Reply:
@@ -78,56 +100,63 @@ class DailyFeature:
         return self._open(turn)
 
     def on_button(self, turn: Turn, verb: str, arg: str) -> Reply:
-        action, _, rest = arg.partition("/")
+        act, _, rest = arg.partition("/")
+        turn.forget_pending()
+        handler = self._buttons.get(act)
+        reply = handler(turn, rest) if handler else None
+        return reply if reply is not None else turn.unknown_button_reply()
+
+    # ----------------------------------------------------------------- buttons (None: not valid)
+    def _press_time(self, turn: Turn, rest: str, change: bool) -> Reply | None:
+        at = parse_hhmm(rest.split("/")[0]) if rest else None
+        return self._time_chosen(turn, at, change=change) if at else None
+
+    def _press_zone(self, turn: Turn, rest: str) -> Reply | None:
         parts = rest.split("/") if rest else []
-        turn.state.pending, turn.state.pending_data = None, {}
-        if action == "new":
-            return self._open(turn)
-        if action == "no":
-            return turn.engine.menu_reply(turn)
-        if action == "set":
-            return self._effect(turn, "daily_settings")
-        if action in ("t", "tc") and parts and (at := parse_hhmm(parts[0])):
-            return self._time_chosen(turn, at, change=action == "tc")
-        if action == "z" and len(parts) >= 2 and parse_hhmm(parts[0]) and is_zone("/".join(parts[1:])):
-            return self._effect(turn, "daily_zone", zone="/".join(parts[1:]), time=parts[0], events=["daily_subscribe"])
-        if action == "zk" and is_zone(rest):
-            return self._effect(turn, "daily_zone", zone=rest, time="")
-        if action == "now":
-            return self._effect(turn, "daily_now", events=["daily_now"])
-        if action == "ct":
-            turn.state.pending, turn.state.pending_data = PENDING_TIME, {"mode": "change"}
-            buttons = (*self._time_buttons(turn, "tc"), self._button(turn, "daily_label_back", "set"))
-            return turn.reply(OutMessage(turn.engine.text("daily_ask_time", turn), buttons))
-        if action == "cz":
-            turn.state.pending, turn.state.pending_data = PENDING_ZONE, {}
-            return self._effect(turn, "daily_ask_zone", country=turn.state.country or "")
-        if action == "pz":
-            buttons = (self._button(turn, "daily_label_pause_3", "p", "3"),
-                       self._button(turn, "daily_label_pause_week", "p", "7"),
-                       self._button(turn, "daily_label_pause_on", "p", "0"),
-                       self._button(turn, "daily_label_back", "set"))
-            return turn.reply(OutMessage(turn.engine.text("daily_pause_ask", turn), buttons))
-        if action == "p" and parts and parts[0] in PAUSES:
-            return self._effect(turn, "daily_pause", days=PAUSES[parts[0]], events=["daily_pause"])
-        if action == "r":
-            return self._effect(turn, "daily_resume", events=["daily_resume"])
-        if action == "stop":
-            return self._effect(turn, "daily_stop", events=["daily_stop"])
-        if action == "dd":
-            return self._effect(turn, "daily_dates")
-        if action == "da" and parts and parts[0] in DATE_KINDS:
-            turn.state.pending, turn.state.pending_data = PENDING_DATE, {"kind": parts[0]}
-            back = self._button(turn, "daily_label_back", "dd")
-            return turn.reply(OutMessage(turn.engine.text(f"daily_date_ask_{parts[0]}", turn), (back,)))
-        if action == "dk" and len(parts) == 2 and parts[0] in DATE_KINDS and MonthDay.from_code(parts[1]):
-            return self._effect(turn, "daily_date_keep", kind=parts[0], date=parts[1], events=["daily_date_kept"])
-        if action == "dn":
-            back = self._button(turn, "daily_label_settings", "set")
-            return turn.reply(OutMessage(turn.engine.text("daily_date_not_saved", turn), (back, turn.engine.menu_button())))
-        if action == "dx":
-            return self._effect(turn, "daily_dates_clear", events=["daily_dates_removed"])
-        return turn.engine.unknown_button_reply(turn)
+        if len(parts) < 2 or not parse_hhmm(parts[0]) or not is_zone("/".join(parts[1:])):
+            return None
+        return self._effect(turn, "daily_zone", zone="/".join(parts[1:]), time=parts[0], events=["daily_subscribe"])
+
+    def _press_zone_only(self, turn: Turn, rest: str) -> Reply | None:
+        return self._effect(turn, "daily_zone", zone=rest, time="") if is_zone(rest) else None
+
+    def _press_change_time(self, turn: Turn, rest: str) -> Reply:
+        turn.state.pending, turn.state.pending_data = PENDING_TIME, {"mode": "change"}
+        buttons = (*self._time_buttons(turn, Act.NEW_TIME), self._button(turn, "daily_label_back", Act.SETTINGS))
+        return turn.reply(OutMessage(turn.text("daily_ask_time"), buttons))
+
+    def _press_change_zone(self, turn: Turn, rest: str) -> Reply:
+        turn.state.pending, turn.state.pending_data = PENDING_ZONE, {}
+        return self._effect(turn, "daily_ask_zone", country=turn.state.country or "")
+
+    def _press_pause_ask(self, turn: Turn, rest: str) -> Reply:
+        buttons = (self._button(turn, "daily_label_pause_3", Act.PAUSE, "3"),
+                   self._button(turn, "daily_label_pause_week", Act.PAUSE, "7"),
+                   self._button(turn, "daily_label_pause_on", Act.PAUSE, "0"),
+                   self._button(turn, "daily_label_back", Act.SETTINGS))
+        return turn.reply(OutMessage(turn.text("daily_pause_ask"), buttons))
+
+    def _press_pause(self, turn: Turn, rest: str) -> Reply | None:
+        days = rest.split("/")[0] if rest else ""
+        return self._effect(turn, "daily_pause", days=PAUSES[days], events=["daily_pause"]) if days in PAUSES else None
+
+    def _press_date_ask(self, turn: Turn, rest: str) -> Reply | None:
+        kind = rest.split("/")[0] if rest else ""
+        if kind not in DATE_KINDS:
+            return None
+        turn.state.pending, turn.state.pending_data = PENDING_DATE, {"kind": kind}
+        back = self._button(turn, "daily_label_back", Act.DATES)
+        return turn.reply(OutMessage(turn.text(f"daily_date_ask_{kind}"), (back,)))
+
+    def _press_date_keep(self, turn: Turn, rest: str) -> Reply | None:
+        parts = rest.split("/") if rest else []
+        if len(parts) != 2 or parts[0] not in DATE_KINDS or not MonthDay.from_code(parts[1]):
+            return None
+        return self._effect(turn, "daily_date_keep", kind=parts[0], date=parts[1], events=["daily_date_kept"])
+
+    def _press_date_discard(self, turn: Turn, rest: str) -> Reply:
+        back = self._button(turn, "daily_label_settings", Act.SETTINGS)
+        return turn.reply(OutMessage(turn.text("daily_date_not_saved"), (back, turn.words.menu_button())))
 
     def on_pending(self, turn: Turn, text: str) -> Reply | None:
         pending = turn.state.pending
@@ -159,10 +188,10 @@ class DailyFeature:
         or stopping goes to the matcher, and anything safety would look at twice is left to it."""
         if len(text) > 160:
             return None
-        words = turn.engine.normaliser.normalise(text)
+        words = self.normaliser.normalise(text)
         if not words or not (STOP.match(words) or SUBSCRIBE.match(words)):
             return None
-        if turn.engine.assess(text).level is not None:
+        if turn.safety.level is not None:
             return None
         if STOP.match(words):
             return self._effect(turn, "daily_stop", events=["daily_stop"])
@@ -183,10 +212,9 @@ class DailyFeature:
         return self._effect(turn, "daily_time", time=code, country=turn.state.country or "")
 
     def _confirm_date(self, turn: Turn, kind: str, value: MonthDay) -> Reply:
-        engine = turn.engine
-        text = engine.text("daily_date_confirm", turn, date=value.words(), kind=engine.text(f"daily_kind_{kind}"))
-        buttons = (self._button(turn, "daily_label_keep_date", "dk", kind, value.code()),
-                   self._button(turn, "daily_label_dont_keep", "dn"))
+        text = turn.text("daily_date_confirm", date=value.words(), kind=turn.words.text(f"daily_kind_{kind}"))
+        buttons = (self._button(turn, "daily_label_keep_date", Act.DATE_KEEP, kind, value.code()),
+                   self._button(turn, "daily_label_dont_keep", Act.DATE_DISCARD))
         return turn.reply(OutMessage(text, buttons))
 
     def _effect(self, turn: Turn, kind: str, /, events: list[str] | None = None, **values: Any) -> Reply:
@@ -195,7 +223,7 @@ class DailyFeature:
 
     @staticmethod
     def _button(turn: Turn, key: str, *parts: str) -> Button:
-        return Button(turn.engine.text(key), data(*parts))
+        return Button(turn.words.text(key), data(*parts))
 
     def _time_buttons(self, turn: Turn, mode: str) -> list[Button]:
         return [self._button(turn, label, mode, code) for label, code in PRESET_TIMES]

@@ -45,19 +45,19 @@ class SendResult:
     detail: str = ""
 
     @classmethod
-    def ok(cls) -> "SendResult":
+    def ok(cls) -> SendResult:
         return cls("ok")
 
     @classmethod
-    def blocked(cls, detail: str = "") -> "SendResult":
+    def blocked(cls, detail: str = "") -> SendResult:
         return cls("blocked", detail=detail)
 
     @classmethod
-    def retry_after(cls, seconds: float) -> "SendResult":
+    def retry_after(cls, seconds: float) -> SendResult:
         return cls("retry_after", seconds=float(seconds))
 
     @classmethod
-    def error(cls, detail: str = "") -> "SendResult":
+    def error(cls, detail: str = "") -> SendResult:
         return cls("error", detail=detail)
 
 
@@ -115,6 +115,11 @@ class Dispatcher:
         self._time = monotonic
         self._reflections = reflections_by_id(content)
         self._ids = [r.id for r in content.reflections]
+
+    async def next_due(self) -> datetime | None:
+        """When the next reflection falls due (None: nobody is subscribed)."""
+        result: datetime | None = await self._db(self.repository.next_due)
+        return result
 
     async def _db(self, fn: Callable[..., Any], *args: Any) -> Any:
         """SQLite work off the event loop (each call is one short transaction)."""
@@ -209,7 +214,7 @@ class Dispatcher:
 
 
 class DailyService:
-    """Runs the dispatcher forever beside the conversation; ``start`` in the bot's event loop."""
+    """Runs the dispatcher forever beside the conversation (a front end's background task)."""
 
     def __init__(self, dispatcher: Dispatcher, clock: Clock, poll: float = POLL_SECONDS,
                  sleep: Callable[[float], Awaitable[object]] = asyncio.sleep) -> None:
@@ -217,14 +222,13 @@ class DailyService:
         self.clock = clock
         self.poll = poll
         self._sleep = sleep
-        self.task: asyncio.Task[None] | None = None
 
     async def run(self) -> None:
         log.info("daily reflections: dispatcher started (%.0f messages/s)", self.dispatcher.limiter.rate)
         while True:
             try:
                 await self.dispatcher.dispatch_due(self.clock.now())
-                upcoming = await self.dispatcher._db(self.dispatcher.repository.next_due)
+                upcoming = await self.dispatcher.next_due()
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -234,17 +238,3 @@ class DailyService:
             if upcoming is not None:
                 delay = min(self.poll, max(0.2, (upcoming - self.clock.now()).total_seconds()))
             await self._sleep(delay)
-
-    def start(self) -> "asyncio.Task[None]":
-        if self.task is None or self.task.done():
-            self.task = asyncio.get_running_loop().create_task(self.run(), name="feather-daily")
-        return self.task
-
-    async def stop(self) -> None:
-        task, self.task = self.task, None
-        if task is not None and not task.done():
-            task.cancel()
-            try:
-                await task
-            except asyncio.CancelledError:
-                pass

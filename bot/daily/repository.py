@@ -16,7 +16,15 @@ from datetime import date, datetime, time, timedelta
 
 from bot.daily import order
 from bot.daily.schedule import (
-    RETRY_DELAY, from_db, hhmm, late_send_allowed, local_date, local_to_utc, next_send, parse_hhmm, to_db,
+    RETRY_DELAY,
+    from_db,
+    hhmm,
+    late_send_allowed,
+    local_date,
+    local_to_utc,
+    next_send,
+    parse_hhmm,
+    to_db,
 )
 from bot.daily.timeparse import MonthDay
 from bot.store import Store
@@ -51,7 +59,7 @@ class Subscription:
         return self.paused_indefinitely or (self.paused_until is not None and self.paused_until > now)
 
     @classmethod
-    def from_row(cls, row: sqlite3.Row) -> "Subscription":
+    def from_row(cls, row: sqlite3.Row) -> Subscription:
         paused = row["paused_until"]
         return cls(
             chat_id=row["chat_id"],
@@ -231,7 +239,7 @@ class DailyRepository:
             sub = Subscription.from_row(row)
             today = local_date(now, sub.zone)
             if sub.claimed_date is not None and sub.claimed_date >= today:
-                if sub.retry_count > 0 and sub.last_reflection in available:
+                if sub.retry_count > 0 and sub.last_reflection is not None and sub.last_reflection in available:
                     # Today's scheduled one failed and waits for a retry: hand it over now instead.
                     self._advance(db, sub, now, today)
                     return self._job(sub, sub.last_reflection, today, retry=True)

@@ -12,11 +12,11 @@ instant and recomputes it after every send from the wall-clock time, never by ad
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from bot.daily.zones import zone
 
-UTC = timezone.utc
+UTC = UTC
 GRACE = timedelta(hours=2)
 """A reflection missed (downtime) by less than this is sent late; older ones are skipped."""
 RETRY_DELAY = timedelta(minutes=5)

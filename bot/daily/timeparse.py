@@ -193,7 +193,7 @@ class MonthDay:
         return f"{self.month:02d}{self.day:02d}"
 
     @classmethod
-    def from_code(cls, code: str) -> "MonthDay | None":
+    def from_code(cls, code: str) -> MonthDay | None:
         if not re.fullmatch(r"\d{4}", code or ""):
             return None
         return _valid(int(code[:2]), int(code[2:]))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -157,7 +158,7 @@ def load_places(root: Path) -> tuple[Places, list[Problem]]:
             problems.append(Problem(data.at(key), f"unknown key '{key}' (allowed: {', '.join(allowed)})"))
     if "cities" not in data:
         problems.append(Problem(data.where, "this file needs 'cities'"))
-    sections: dict[str, dict] = {"cities": {}, "aliases": {}, "several": {}}
+    sections: dict[str, dict[str, Any]] = {"cities": {}, "aliases": {}, "several": {}}
     for section, found in sections.items():
         block = data.get(section)
         if block is None:

@@ -11,6 +11,20 @@ from dataclasses import dataclass
 
 from bot.engine.types import MAX_BUTTON_DATA
 
+NODE = "n"
+"""``n:flow/node``: show a node."""
+FLOW = "f"
+"""``f:flow``: start a flow."""
+SOURCES = "s"
+MENU = "m"
+THEME = "t"
+SPECIAL = "x"
+"""``x:country``, ``x:support``, ``x:<feature command>``: a YAML goto that is not a flow."""
+COUNTRY = "c"
+FORGET = "fg"
+SAFE = "safe"
+"""The buttons under a safety reply."""
+
 _ARG = re.compile(r"^[A-Za-z0-9_/.:+-]{1,56}$")
 _VERB = re.compile(r"^[a-z]{1,6}$")
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from html import escape
 
 from bot.content.model import Content, Country, Service
+from bot.engine import callbacks
+from bot.engine.turn import Turn
+from bot.engine.types import Button, OutMessage
 
 
 def service_line(service: Service) -> str:
@@ -43,3 +46,18 @@ def support_lines(country: Country) -> list[str]:
 
 def country_for(content: Content, code: str | None) -> Country | None:
     return content.countries.get(code) if code else None
+
+
+def support_messages(turn: Turn, crisis_only: bool = False) -> list[OutMessage]:
+    """Helplines for the person's country; without a country, the universal advice and a choice."""
+    words = turn.words
+    country = country_for(words.content, turn.state.country)
+    if country is None:
+        return [OutMessage(turn.text("support_ask_country"), words.country_buttons())]
+    lines = [turn.text("support_intro", country=country.name), emergency_line(country), ""]
+    lines += [turn.text("support_crisis_heading"), *crisis_lines(country)]
+    if not crisis_only and support_lines(country):
+        lines += ["", turn.text("support_other_heading"), *support_lines(country)]
+    buttons = (Button(words.text("label_country"), callbacks.encode(callbacks.SPECIAL, "country")),
+               words.menu_button())
+    return [OutMessage("\n".join(lines), buttons)]

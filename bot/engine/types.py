@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.safety.detector import SafetyResult
+
 MAX_BUTTON_DATA = 64
 """Telegram's limit on callback data, in bytes; the engine never makes longer ones."""
 
@@ -46,19 +48,21 @@ class UserState:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "UserState":
+    def from_dict(cls, data: dict[str, Any]) -> UserState:
         known = {k: data[k] for k in cls().to_dict() if k in data}
         return cls(**known)
 
 
 @dataclass(frozen=True)
 class Incoming:
-    """An incoming text or button press, with the moment it arrived (the engine has no clock)."""
+    """An incoming text or button press, with the moment it arrived (the engine has no clock)
+    and, for a text a front end already checked, its safety result (checked once per message)."""
 
     now: datetime
     text: str | None = None
     button: str | None = None
     language_hint: str | None = None
+    safety: SafetyResult | None = None
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,12 @@ class Weights:
     context_boost: float = 20.0
     context_log_odds: float = 4.0
     """How much more likely the last topic's theme is, for a short follow-up."""
+    once: float = 1.0
+    """Weight factor for a term that only one example uses: one use is weak evidence."""
+    everyday_log_odds: float = 5.0
+    everyday_bar: float = -10.0
+    """A message is everyday (no topic) when (similarity to the everyday examples - similarity to
+    the best topic) + everyday_log_odds x (log-odds of everyday vs that topic) >= everyday_bar."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,12 @@ class Matcher:
         texts = [(flow.topic, ex.text) for flow in flows for ex in flow.examples]
         texts += [(OUT_OF_SCOPE, text) for text in out_of_scope or []]
         raw = [(topic, self._terms(normaliser.words(text))) for topic, text in texts]
+        # A message written exactly as an example (after normalising) takes that example's topic:
+        # "who are you" or "what can you do" are all question words, too little for the scores.
+        exact: dict[str, set[str]] = defaultdict(set)
+        for topic, text in texts:
+            exact[normaliser.normalise(text)].add(topic)
+        self._exact = {key: next(iter(found)) for key, found in exact.items() if len(found) == 1 and key}
         raw = [(topic, t) for topic, t in raw if t]
         topics_with_term: dict[str, set[str]] = defaultdict(set)
         for topic, example_terms in raw:
@@ -111,9 +123,14 @@ class Matcher:
         n_topics = max(1, len({topic for topic, _ in raw}))
         generic = {stem(word) for word in GENERIC}
         self._generic = frozenset(generic)
+        examples_with_term: dict[str, int] = defaultdict(int)
+        for _, example_terms in raw:
+            for term in set(example_terms):
+                examples_with_term[term] += 1
         self._idf = {
             term: (math.log((1 + n_topics) / (1 + len(topics))) + 0.2)
             * (self.weights.generic if term in generic else 1.0)
+            * (self.weights.once if examples_with_term[term] == 1 else 1.0)
             for term, topics in topics_with_term.items()
         }
         self._vocabulary = sorted(self._idf)
@@ -246,6 +263,9 @@ class Matcher:
         with the question at the end), each sentence or window is weighed on its own and the one
         closest to a topic decides, so the question is not drowned by the story around it.
         """
+        exact = self._exact.get(self._normaliser.normalise(text))
+        if exact is not None:
+            return Match(None if exact == OUT_OF_SCOPE else exact, 100.0, ())
         sentences = self._sentences(text)
         windows = self._windows(sentences)
         family = self._context_family(windows, context_topic)
@@ -254,7 +274,8 @@ class Matcher:
                                             for s in sentences for t in s)
         similarity = self._similarities(windows, context_topic)
         bonus = {t: self.weights.context_log_odds for t in family}
-        ranked = self._ranked(self._bayes.posteriors([t for s in sentences for t in s], bonus), similarity)
+        posterior = self._bayes.posteriors([t for s in sentences for t in s], bonus)
+        ranked = self._everyday_last(self._ranked(posterior, similarity), posterior, similarity)
         weak = ranked and (ranked[0] == OUT_OF_SCOPE or similarity.get(ranked[0], 0.0) < self.threshold)
         if weak and len(windows) > 1:
             # The best of many windows needs a higher bar than one whole message.
@@ -268,6 +289,23 @@ class Matcher:
         if topic == OUT_OF_SCOPE or score < self.threshold or (too_little and topic not in family):
             return Match(None, score, candidates)
         return Match(topic, score, candidates)
+
+    def _everyday_last(self, ranked: list[str], posterior: dict[str, float],
+                       similarity: dict[str, float]) -> list[str]:
+        """The best real topic first, unless the message is everyday; then "none" first.
+
+        Everyday when the everyday examples are about as close as the topic's (similarity) and
+        their vocabulary about as likely (naive Bayes), weighed together (see Weights).
+        """
+        real = [t for t in ranked if t != OUT_OF_SCOPE]
+        if not real:
+            return ranked
+        top = real[0]
+        log_odds = math.log(max(posterior.get(OUT_OF_SCOPE, 0.0), 1e-300)) - math.log(max(posterior[top], 1e-300))
+        closeness = similarity.get(OUT_OF_SCOPE, 0.0) - similarity[top]
+        if closeness + self.weights.everyday_log_odds * log_odds >= self.weights.everyday_bar:
+            return [OUT_OF_SCOPE, *real]
+        return [*real, OUT_OF_SCOPE]
 
     def _ranked(self, posterior: dict[str, float], similarity: dict[str, float]) -> list[str]:
         """Topics with some similarity (and out-of-scope), most probable first, ties by name."""

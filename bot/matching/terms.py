@@ -17,11 +17,16 @@ GENERIC = frozenset(
     """how what when where why who which whose long often soon much many best good bad new old
     next last first time day days week weeks year years say said tell help keep fix make
     made go going went come came get give take want need should way ways idea ideas normal
-    difference between people person thing""".split()
+    difference between people person thing explain simply simple easy mean means meaning
+    definition exactly worth""".split()
 )
 """Words that shape a question but say little about its subject: they count, but weakly."""
 
 _SUFFIXES = ("ations", "ation", "ings", "ing", "edly", "ied", "ies", "ed", "es", "s", "ly", "y", "e")
+
+
+_DOUBLED = frozenset("bdgmnprt")
+"""Consonants doubled before -ing/-ed ("sitting", "stopped", "planned"): undoubled after cutting."""
 
 
 def stem(word: str) -> str:
@@ -30,13 +35,34 @@ def stem(word: str) -> str:
         for suffix in _SUFFIXES:
             if word.endswith(suffix) and len(word) - len(suffix) >= 3:
                 word = word[: -len(suffix)]
+                if suffix in ("ing", "ed") and len(word) >= 4 and word[-1] == word[-2] in _DOUBLED:
+                    word = word[:-1]
                 break
         else:
             break
     return word
 
 
+NUMBER = "num"
+"""What a short number becomes: "at 9 weeks" and "at 35 weeks" say the same to the matcher."""
+YEAR = "year"
+"""What a year (1900-2099) becomes: "in 1989" is about time, like "years ago"."""
+
+
+def _number(word: str) -> str:
+    """Short numbers and years as one term each; longer numbers (999, 111, 988) stay themselves."""
+    if len(word) <= 2:
+        return NUMBER
+    if len(word) == 4 and word[:2] in ("19", "20"):
+        return YEAR
+    return word
+
+
 def terms(words: list[str]) -> list[str]:
-    """Stemmed content words, in order, duplicates kept."""
-    return [stem(w) for w in words if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+    """Stemmed content words, in order, duplicates kept; numbers folded (see ``_number``)."""
+    return [
+        _number(w) if w.isdigit() else stem(w)
+        for w in words
+        if w not in STOPWORDS and (len(w) > 1 or w.isdigit())
+    ]
 

@@ -34,7 +34,7 @@ class Lexicon:
     replacements: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_sections(cls, sections: dict[str, dict[str, str]]) -> "Lexicon":
+    def from_sections(cls, sections: dict[str, dict[str, str]]) -> Lexicon:
         """Merge the spelling sections; ``concepts`` is the matcher's, not the normaliser's."""
         merged: dict[str, str] = {}
         for name, mapping in sections.items():

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.content.checks import REQUIRED_MESSAGES, html_problems
+from bot.checks import REQUIRED_MESSAGES, html_problems
 from bot.content.model import TOPICS
 from tests.feather_testkit import (
-    EXAMPLES, HEAD, build, core_dialog, default_dialogs, errors, filler_dialog, find, flow_yaml,
-    line_of, make_root, real_source_ids,
+    EXAMPLES,
+    HEAD,
+    build,
+    core_dialog,
+    default_dialogs,
+    errors,
+    filler_dialog,
+    find,
+    flow_yaml,
+    line_of,
+    make_root,
+    real_source_ids,
 )
 
 

@@ -328,7 +328,8 @@ def test_never_say_problem_names_file_line_rule_and_reason() -> None:
         ("dialogs/tiny.yaml:10", "error"),
         ("content/messages.yaml:20", "error"),
     ]
-    assert "grief_feelings/start" in problems[0].message and "(never_say, rule at content/style_rules.yaml:" in problems[0].message
+    assert "grief_feelings/start" in problems[0].message
+    assert "(never_say, rule at content/style_rules.yaml:" in problems[0].message
     assert "hide their grief" in problems[0].message
     assert "message 'welcome'" in problems[1].message
 

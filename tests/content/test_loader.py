@@ -8,7 +8,14 @@ from pathlib import Path
 
 from bot.content.yamlsrc import YDict, YList, load_yaml
 from tests.feather_testkit import (
-    HEAD, TODAY, default_dialogs, errors, find, flow_yaml, line_of, make_root,
+    HEAD,
+    TODAY,
+    default_dialogs,
+    errors,
+    find,
+    flow_yaml,
+    line_of,
+    make_root,
 )
 from tests.feather_testkit import load as load_root
 

@@ -11,14 +11,21 @@ from pathlib import Path
 import pytest
 
 from bot.app import Core, build_conversations
-from bot.clock import FixedClock
 from bot.frontends.console import ConsoleChat
 from bot.frontends.plain import to_plain
 from bot.store import Store
 from tests.feather_testkit import (
-    DURATION_TEXTS, NOW, TITLES, build, clean_env, make_root, real_content_errors, real_core,
+    DURATION_TEXTS,
+    NOW,
+    TITLES,
+    build,
+    clean_env,
+    make_root,
+    real_content_errors,
+    real_core,
     run_bot,
 )
+from tests.support.clocks import FixedClock
 
 
 @pytest.fixture(scope="module")

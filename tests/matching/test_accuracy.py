@@ -77,3 +77,19 @@ def test_same_message_same_topic() -> None:
     rebuilt = build_core(PROJECT_ROOT, strict=False)
     assert first == [core().matcher.match(t) for t in texts]
     assert first == [rebuilt.matcher.match(t) for t in texts]
+
+
+def test_examples_all_question_words_are_still_found() -> None:
+    """Written exactly as an example, a message of question words only takes that example's topic."""
+    flows = core().content.flows.values()
+    about = next(flow for flow in flows if flow.topic == "about_bot")
+    short = [e.text for e in about.examples if e.text in ("who are you", "what can you do")]
+    assert len(short) == 2
+    assert all(predicted_topic(text) == "about_bot" for text in short)
+
+
+def test_what_the_content_does_not_know_gets_no_topic() -> None:
+    """Issue 12: everyday messages stay "none"; asking for a helpline is resources."""
+    assert predicted_topic("is it worth buying a games console now") == "none"
+    assert predicted_topic("explain crypto simply") == "none"
+    assert predicted_topic("is there a helpline I can call") == "resources"

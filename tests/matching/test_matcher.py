@@ -144,3 +144,20 @@ def test_deterministic(matcher: Matcher, core: Core, tmp_path: Path) -> None:
     assert rebuilt is not matcher
     assert [rebuilt.match(text) for text in MESSAGES] == first
     assert [rebuilt.scores(text) for text in MESSAGES] == [matcher.scores(text) for text in MESSAGES]
+
+
+def test_numbers_are_folded_so_no_one_topic_owns_a_number() -> None:
+    from bot.matching.terms import terms
+
+    assert terms("lost at 35 weeks in 1989 called 999".split()) == [
+        "lost", "num", "week", "year", "call", "999"]
+    assert terms("at 9 weeks".split()) == terms("at 12 weeks".split())
+
+
+def test_the_stemmer_undoubles_consonants_before_ing_and_ed() -> None:
+    from bot.matching.terms import stem
+
+    assert stem("sitting") == stem("sit")
+    assert stem("planned") == stem("plan")
+    assert stem("stopped") == stem("stop")
+    assert stem("added") == "add"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ from bot.engine.types import UserState
 from bot.store import Store
 from bot.store.migrations import MIGRATIONS
 
-NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -149,10 +149,9 @@ def test_event_counts_carry_no_chat_id(store: Store) -> None:
 
 
 def test_transaction_rolls_back_on_error(store: Store) -> None:
-    with pytest.raises(RuntimeError):
-        with store.transaction() as db:
-            db.execute("INSERT INTO event_counts VALUES ('x', '2026-11-25', 1)")
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), store.transaction() as db:
+        db.execute("INSERT INTO event_counts VALUES ('x', '2026-11-25', 1)")
+        raise RuntimeError("boom")
     assert store.event_total("x") == 0
 
 

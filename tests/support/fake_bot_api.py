@@ -64,6 +64,7 @@ thread running an asyncio loop (the bot there could never answer): use the ``*_a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import http
 import json
 import logging
@@ -583,10 +584,8 @@ class FakeBotApi:
             self._internal_errors.append("connection handler crashed (see log)")
         finally:
             self._conn_tasks.discard(task)
-            try:
+            with contextlib.suppress(Exception):
                 writer.close()
-            except Exception:  # noqa: BLE001
-                pass
 
     async def _read_request(self, reader: asyncio.StreamReader) -> _Request | None:
         try:
@@ -830,10 +829,7 @@ class FakeBotApi:
             else:
                 handler = _HANDLERS.get(method.lower())
                 with self._lock:
-                    if handler is None:
-                        result = self._fallback(method, params)
-                    else:
-                        result = handler(self, params, files)
+                    result = self._fallback(method, params) if handler is None else handler(self, params, files)
             return 200, {"ok": True, "result": result}
         except FakeApiError as exc:
             return exc.error_code, exc.payload()
@@ -862,10 +858,8 @@ class FakeBotApi:
         if threading.current_thread() is self._thread:
             self._wake_pollers()
         else:
-            try:
+            with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(self._wake_pollers)
-            except RuntimeError:
-                pass
 
     def _wake_pollers(self) -> None:
         event = self._updates_event
@@ -1449,10 +1443,8 @@ class FakeBotApi:
                 if remaining <= 0:
                     with self._lock:
                         raise AssertionError(describe())
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(event.wait(), remaining)
-                except TimeoutError:
-                    pass
         finally:
             with self._lock:
                 self._async_waiters.discard(entry)
@@ -1612,10 +1604,8 @@ class FakeBotApi:
             remaining = deadline - loop.time()
             if remaining <= 0 or event is None:
                 return []
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(event.wait(), remaining)
-            except TimeoutError:
-                pass
 
     def _collect_updates(self, offset: int, limit: int) -> list[dict]:
         if offset < 0:

@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from html import unescape
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from bot.clock import FixedClock
 from bot.conversations import Conversations, TurnResult
 from bot.engine.types import Incoming
+from tests.support.clocks import FixedClock
 
-DEFAULT_START = datetime(2026, 3, 4, 3, 10, tzinfo=timezone.utc)
+DEFAULT_START = datetime(2026, 3, 4, 3, 10, tzinfo=UTC)
 SAFETY_EVENTS = {"crisis_response_sent": "crisis", "medical_response_sent": "medical", "checkin_sent": "checkin"}
 TOP_KEYS = {"title", "written_blind", "start", "turns"}
 TURN_KEYS = {"say", "press", "after", "expect"}

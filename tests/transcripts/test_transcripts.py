@@ -7,10 +7,9 @@ from pathlib import Path
 import pytest
 
 from bot.app import build_conversations
-from bot.clock import FixedClock
-from bot.features import build_features
 from bot.store import Store
 from tests.feather_testkit import real_core
+from tests.support.clocks import FixedClock
 from tests.transcripts.runner import DEFAULT_START, TranscriptError, load_transcript, play
 
 HERE = Path(__file__).parent
@@ -24,7 +23,7 @@ def test_transcript(path: Path, tmp_path: Path) -> None:
     store = Store(tmp_path / "t.sqlite3")
     clock = FixedClock(DEFAULT_START)
     try:
-        conversations = build_conversations(core, store, clock, build_features(core, store, clock))
+        conversations = build_conversations(core, store, clock)
         failures = play(transcript, conversations, clock, chat_id=4242)
     finally:
         store.close()

@@ -30,7 +30,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -41,11 +41,11 @@ from bot.engine.types import UserState
 from bot.store import Store
 from bot.store.migrations import MIGRATIONS
 from tests.feather_testkit import clean_env
+from tests.frontends.telegram.test_bot import CELLS_QUESTION
 from tests.support.telegram_text import parse_text
-from tests.test_telegram_bot import CELLS_QUESTION
 from tests.trust.conftest import FaultyBotApi
 
-NOW = datetime(2026, 11, 25, 7, 59, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 7, 59, tzinfo=UTC)
 
 
 # ------------------------------------------------------------------------ schema and upgrades
@@ -299,7 +299,7 @@ def test_killed_twenty_times_nothing_is_lost_and_no_reflection_comes_twice(
             assert left.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
     # People whose daily time was two minutes ago: due now, on the real clock.
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     store = Store(db)
     repo = DailyRepository(store)
     at = (now - timedelta(minutes=2)).time().replace(second=0, microsecond=0)
@@ -309,11 +309,12 @@ def test_killed_twenty_times_nothing_is_lost_and_no_reflection_comes_twice(
     store.close()
 
     # Eight kills in the middle of a batch of daily reflections.
-    for life in range(DAILY_KILLS):
+    for _ in range(DAILY_KILLS):
         seen = len(api.calls())
         pid = zygote.start()
         wanted = rng.randint(1, BATCH - 1)
-        eventually(lambda: len(daily_sends(api, seen)) >= wanted, timeout=30, what=f"{wanted} daily sends")
+        eventually(lambda seen=seen, wanted=wanted: len(daily_sends(api, seen)) >= wanted, timeout=30,
+                   what=f"{wanted} daily sends")
         zygote.kill(pid)
         moments["daily batch"] += 1
         with as_left(db) as left:

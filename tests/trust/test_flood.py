@@ -12,8 +12,9 @@ import time
 from pathlib import Path
 
 from bot.frontends.telegram.flood import CAPACITY, PER_SECOND, FloodGuard
-from tests.test_telegram_bot import ANNA, BEN, make_settings, says, shown
-from tests.trust.conftest import FaultyBotApi, TrustBot
+from tests.frontends.telegram.test_bot import ANNA, BEN, make_settings, says, shown
+from tests.support.running_bot import RunningBot
+from tests.trust.conftest import FaultyBotApi
 
 
 def eventually(condition, timeout: float = 10.0) -> bool:  # type: ignore[no-untyped-def]
@@ -121,7 +122,7 @@ def test_a_flood_over_telegram_is_told_once_a_crisis_still_answered_and_others_n
         api: FaultyBotApi, tmp_path: Path, core) -> None:
     clock = FakeTime()  # frozen during the flood: exact counts on any machine
     guard = FloodGuard(monotonic=clock)
-    with TrustBot(api, make_settings(api, tmp_path), core, flood=guard) as bot:
+    with RunningBot(api, make_settings(api, tmp_path), core, flood=guard) as bot:
         order = bot.application.update_processor
         started = time.monotonic()
         says(api, BEN, "/about")
@@ -162,7 +163,7 @@ def test_a_flood_over_telegram_is_told_once_a_crisis_still_answered_and_others_n
 def test_a_flood_of_presses_costs_telegram_no_calls_and_a_group_gets_no_more_than_allowed(
         api: FaultyBotApi, tmp_path: Path, core) -> None:
     clock = FakeTime()
-    with TrustBot(api, make_settings(api, tmp_path), core, flood=FloodGuard(monotonic=clock)) as bot:
+    with RunningBot(api, make_settings(api, tmp_path), core, flood=FloodGuard(monotonic=clock)) as bot:
         order = bot.application.update_processor
         [welcome] = says(api, ANNA, "/start")  # one token used
         api.mark()
@@ -186,7 +187,7 @@ def test_a_flood_of_presses_costs_telegram_no_calls_and_a_group_gets_no_more_tha
 def test_when_the_first_message_set_aside_is_a_crisis_it_is_answered_and_the_next_is_told(
         api: FaultyBotApi, tmp_path: Path, core) -> None:
     clock = FakeTime()
-    with TrustBot(api, make_settings(api, tmp_path), core, flood=FloodGuard(monotonic=clock)) as bot:
+    with RunningBot(api, make_settings(api, tmp_path), core, flood=FloodGuard(monotonic=clock)) as bot:
         order = bot.application.update_processor
         api.mark()
         for index in range(CAPACITY):

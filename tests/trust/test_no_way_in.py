@@ -24,10 +24,18 @@ from bot.config import SettingError, Settings
 from bot.daily.repository import DailyRepository
 from bot.logging_setup import setup_logging
 from tests.feather_testkit import clean_env
-from tests.test_telegram_bot import (  # noqa: F401 - restore_logging is a fixture
-    ANNA, BEN, free_port, make_settings, presses, restore_logging, says, shown,
+from tests.frontends.telegram.test_bot import (  # noqa: F401 - restore_logging is a fixture
+    ANNA,
+    BEN,
+    free_port,
+    make_settings,
+    presses,
+    restore_logging,
+    says,
+    shown,
 )
-from tests.trust.conftest import FaultyBotApi, TrustBot
+from tests.support.running_bot import RunningBot
+from tests.trust.conftest import FaultyBotApi
 
 TOKEN = "8125550199:AAtrust-no-way-in-TOKEN-Kq7"
 SECRET = "hook-Secret_never-shown-4Ttq"
@@ -73,7 +81,7 @@ def webhook_bot(tmp_path: Path, core, restore_logging):  # noqa: F811
         keep = Keep(logging.DEBUG)
         logging.getLogger().addHandler(keep)
         try:
-            with TrustBot(api, settings, core) as bot:
+            with RunningBot(api, settings, core) as bot:
                 yield api, port, bot, records
         finally:
             logging.getLogger().removeHandler(keep)
@@ -133,7 +141,7 @@ def test_no_reply_command_menu_or_log_shows_the_token_or_the_webhook_secret(webh
 
 
 def test_a_forged_press_over_telegram_cannot_reach_another_persons_data(api: FaultyBotApi, tmp_path, core) -> None:
-    with TrustBot(api, make_settings(api, tmp_path), core) as bot:
+    with RunningBot(api, make_settings(api, tmp_path), core) as bot:
         says(api, BEN, "/country")
         presses(api, BEN, "Ireland", expect=2)
         says(api, BEN, "/daily")

@@ -19,24 +19,23 @@ from __future__ import annotations
 import itertools
 import string
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.app import Core, build_conversations
-from bot.clock import FixedClock
 from bot.conversations import Conversations
 from bot.engine import callbacks
 from bot.engine.types import MAX_BUTTON_DATA, OutMessage
-from bot.features import build_features
 from bot.frontends.telegram.sending import parts_of
 from bot.frontends.telegram.splitting import MAX_MESSAGE
 from bot.store import Store
+from tests.support.clocks import FixedClock
 from tests.support.telegram_text import parse_text, utf16_len
 
-NOW = datetime(2026, 11, 25, 7, 59, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 7, 59, tzinfo=UTC)
 ME, OTHER = 1001, 987654321123
 """OTHER's id is long and distinctive, so the SQL trace can tell if it is ever touched."""
 
@@ -79,7 +78,7 @@ HUGE = [
 def chats(core: Core, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Conversations, Store]]:
     store = Store(tmp_path_factory.mktemp("props") / "props.sqlite3")
     clock = FixedClock(NOW)
-    conversations = build_conversations(core, store, clock, build_features(core, store, clock))
+    conversations = build_conversations(core, store, clock)
     for text in ("/country", "ireland", "/daily"):  # someone else, with everything stored
         conversations.handle_text(OTHER, text)
     conversations.handle_button(OTHER, "dl:t/0800")
@@ -153,7 +152,8 @@ forged = st.one_of(
     st.text(any_char, max_size=80),
     st.tuples(st.sampled_from(sorted(KNOWN_VERBS)), ARG).map(lambda t: f"{t[0]}:{t[1]}"),
     st.tuples(st.sampled_from(sorted(KNOWN_VERBS)),
-              st.sampled_from([str(OTHER), f"{OTHER}/start", f"y/{OTHER}", f"t/0800/{OTHER}", f"z/0800/Europe/Dublin/{OTHER}",
+              st.sampled_from([str(OTHER), f"{OTHER}/start", f"y/{OTHER}", f"t/0800/{OTHER}",
+                               f"z/0800/Europe/Dublin/{OTHER}",
                                f"keep/due/0312/{OTHER}", "0800", "now", "stop", "set", "y", "IE", "XX"])).map(
         lambda t: f"{t[0]}:{t[1]}"),
     st.from_regex(r"[a-z]{1,6}(:[A-Za-z0-9_/.:+-]{1,56})?", fullmatch=True),

@@ -2,7 +2,7 @@
 /forget deletes all of it (after asking); no log line and no byte of the database ever holds what
 someone wrote, their profile name, or the bot token.
 
-The end-to-end tests run the real Telegram front end (``tests/test_telegram_bot.RunningBot``:
+The end-to-end tests run the real Telegram front end (``tests/support/running_bot.RunningBot``:
 ``runner.build_application`` + ``runner.serve``) against the local fake Bot API.
 """
 
@@ -12,25 +12,33 @@ import json
 import logging
 import os
 import stat
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 from pathlib import Path
 
 from bot.app import build_conversations
-from bot.clock import FixedClock
 from bot.conversations import render_my_data
 from bot.daily.repository import DailyRepository
 from bot.daily.timeparse import MonthDay
 from bot.engine.types import UserState
-from bot.features import build_features
 from bot.frontends.plain import to_plain
 from bot.logging_setup import QUIET, setup_logging
 from bot.store import Store
-from tests.test_telegram_bot import (  # noqa: F401 - restore_logging is a fixture
-    ANNA, BEN, CARA, CELLS_QUESTION, RunningBot, make_settings, presses, restore_logging, says, shown,
+from tests.frontends.telegram.test_bot import (  # noqa: F401 - restore_logging is a fixture
+    ANNA,
+    BEN,
+    CARA,
+    CELLS_QUESTION,
+    make_settings,
+    presses,
+    restore_logging,
+    says,
+    shown,
 )
-from tests.trust.conftest import FaultyBotApi, TrustBot, roomy
+from tests.support.clocks import FixedClock
+from tests.support.running_bot import RunningBot, roomy
+from tests.trust.conftest import FaultyBotApi
 
-NOW = datetime(2026, 11, 25, 7, 59, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 7, 59, tzinfo=UTC)
 
 # What /privacy promises is kept about a person, and every place it is kept. A new column (or a
 # new field in the conversation state) fails here until it is named in the promise, in
@@ -81,7 +89,7 @@ def everything_stored(core, tmp_path: Path):  # type: ignore[no-untyped-def]
     with a pause, both dates, a reflection sent."""
     store = Store(tmp_path / "mydata.sqlite3")
     clock = FixedClock(NOW)
-    conversations = build_conversations(core, store, clock, build_features(core, store, clock))
+    conversations = build_conversations(core, store, clock)
     for text in ("/country", "ireland", CELLS_QUESTION):
         conversations.handle_text(ANNA, text)
     repo = DailyRepository(store)
@@ -145,7 +153,7 @@ def test_every_column_about_a_person_has_a_plain_label(core, tmp_path: Path) -> 
 
 
 def test_a_column_without_a_label_is_still_shown(core) -> None:
-    text = to_plain(render_my_data(core.engine, 7, {"notes": [{"chat_id": 7, "kept_thing": "abc"}]}))
+    text = to_plain(render_my_data(core.engine.words, 7, {"notes": [{"chat_id": 7, "kept_thing": "abc"}]}))
     assert "Kept thing: abc" in text and "Notes" in text
 
 
@@ -227,13 +235,13 @@ def test_no_log_line_and_no_database_byte_holds_what_anyone_wrote_their_name_or_
         logging.getLogger().addHandler(keep)
         logging.getLogger("asyncio").debug("capture check %s", "asyncio")
         try:
-            with TrustBot(api, settings, core, flood=roomy()) as bot:
+            with RunningBot(api, settings, core, flood=roomy()) as bot:
                 original = bot.runtime.conversations.handle_text
 
-                def sometimes_breaks(chat_id, text, hint=None):  # type: ignore[no-untyped-def]
+                def sometimes_breaks(chat_id, text, hint=None, safety=None):  # type: ignore[no-untyped-def]
                     if "explode" in text:
                         raise ValueError(f"failed on {text} with {TOKEN}")
-                    return original(chat_id, text, hint)
+                    return original(chat_id, text, hint, safety)
 
                 bot.runtime.conversations.handle_text = sometimes_breaks
                 converse_with_marker(api, core)

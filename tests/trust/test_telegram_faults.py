@@ -14,15 +14,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_telegram_bot import ANNA, BEN, CARA, make_settings, says, shown
-from tests.trust.conftest import FaultyBotApi, TrustBot
+from tests.frontends.telegram.test_bot import ANNA, BEN, CARA, make_settings, says, shown
+from tests.support.running_bot import RunningBot
+from tests.trust.conftest import FaultyBotApi
 
 DANI = 1004
 
 
 @pytest.fixture
 def bot(api: FaultyBotApi, tmp_path: Path, core):  # type: ignore[no-untyped-def]
-    with TrustBot(api, make_settings(api, tmp_path), core) as running:
+    with RunningBot(api, make_settings(api, tmp_path), core) as running:
         yield running
 
 
@@ -96,7 +97,7 @@ def test_a_connection_dropped_while_sending_is_retried(api: FaultyBotApi, bot, c
 
 
 def test_a_send_that_times_out_is_retried_and_nobody_else_waits(api: FaultyBotApi, tmp_path: Path, core) -> None:
-    with TrustBot(api, make_settings(api, tmp_path), core, read_timeout=1.0):
+    with RunningBot(api, make_settings(api, tmp_path), core, read_timeout=1.0):
         api.mark()
         api.delay_next("sendMessage", 3.0)  # Telegram holds Anna's reply past the read timeout
         api.send_text(ANNA, "/about")

@@ -18,10 +18,10 @@ import os
 import runpy
 import sys
 
-from bot import PROJECT_ROOT
-from bot.app import build_core
 import bot.cli
 import bot.frontends.telegram.runner  # noqa: F401 - imported before forking: faster children
+from bot import PROJECT_ROOT
+from bot.app import build_core
 
 core = build_core(PROJECT_ROOT)  # strict, like run_bot.py
 bot.cli.build_core = lambda root, *args, **kwargs: core  # type: ignore[assignment]

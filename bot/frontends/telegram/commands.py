@@ -8,10 +8,12 @@ a plain fallback here. Feature commands (``feature.commands``) bring their own d
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from telegram import BotCommand
 
-from bot.engine.engine import Engine
+from bot.engine.turn import Feature
+from bot.engine.words import Words
 
 CORE_COMMANDS = ("start", "menu", "help", "about", "country", "privacy", "mydata", "forget")
 _FALLBACK = {
@@ -27,8 +29,8 @@ _FALLBACK = {
 _VALID_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
 
 
-def _from_help(engine: Engine) -> dict[str, str]:
-    lines = engine.content.messages.get("help") or ()
+def _from_help(words: Words) -> dict[str, str]:
+    lines = words.content.messages.get("help") or ()
     found: dict[str, str] = {}
     for variant in lines:
         for match in re.finditer(r"^/([a-z0-9_]+):\s*(.+?)\s*$", variant, re.M):
@@ -36,14 +38,14 @@ def _from_help(engine: Engine) -> dict[str, str]:
     return found
 
 
-def command_menu(engine: Engine) -> list[BotCommand]:
+def command_menu(words: Words, features: Sequence[Feature] = ()) -> list[BotCommand]:
     """Core commands first, then each feature's, once each, with Telegram's length limits kept."""
-    helped = _from_help(engine)
+    helped = _from_help(words)
     menu: dict[str, str] = {}
     for name in CORE_COMMANDS:
-        own = engine.content.messages.get(f"command_{name}")
+        own = words.content.messages.get(f"command_{name}")
         menu[name] = own[0] if own else helped.get(name) or _FALLBACK[name]
-    for feature in engine.features:
+    for feature in features:
         for name, description in feature.commands.items():
             menu.setdefault(name, description)
     return [BotCommand(name, description.strip()[:256]) for name, description in menu.items()

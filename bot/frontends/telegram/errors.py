@@ -82,10 +82,10 @@ class ErrorHandler:
             return
         if update.effective_chat.type != update.effective_chat.PRIVATE:
             return
-        engine = self.conversations.engine
+        words = self.conversations.engine.words
         try:
             await self.sender.send(update.effective_chat.id,
-                                   [OutMessage(engine.text("error"), (engine.menu_button(),))])
+                                   [OutMessage(words.text("error"), (words.menu_button(),))])
         except Exception as exc:  # noqa: BLE001 - the apology must never raise in turn
             log.warning("could not send the apology (%s)", type(exc).__name__)
 

@@ -45,7 +45,7 @@ class GroupHandlers:
             return
         if self.flood.check(chat.id) != "ok":
             return
-        text = self.conversations.engine.text("group_only", link=f"https://t.me/{username}")
+        text = self.conversations.engine.words.text("group_only", link=f"https://t.me/{username}")
         log.info("a command in a group was answered with the private-chat link")
         await self.sender.send(chat.id, [OutMessage(text)])
 

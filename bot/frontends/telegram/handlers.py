@@ -12,6 +12,7 @@ told once, politely, with the rest set aside unread; a crisis still goes through
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 from telegram import Update
@@ -21,6 +22,7 @@ from telegram.ext import ContextTypes
 from bot.conversations import Conversations
 from bot.engine.types import OutMessage
 from bot.frontends.telegram.flood import FloodGuard
+from bot.frontends.telegram.screening import Screening
 from bot.frontends.telegram.sending import Sender
 
 log = logging.getLogger(__name__)
@@ -30,21 +32,25 @@ class PrivateChatHandlers:
     """Callbacks for updates from private chats (the runner's filters guarantee that)."""
 
     def __init__(self, conversations: Conversations, sender: Sender,
-                 flood: FloodGuard | None = None) -> None:
+                 flood: FloodGuard | None = None, screening: Screening | None = None) -> None:
         self.conversations = conversations
         self.sender = sender
         self.flood = flood if flood is not None else FloodGuard()
+        self.screening = screening or Screening(conversations.engine.assess)
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Passes a text or a command to the engine as the person wrote it, and sends the reply."""
         message, chat = update.message, update.effective_chat
         if message is None or chat is None or message.text is None:
             return
-        if not await self._let_through(chat.id, message.text):
+        let_through = await self._let_through(chat.id, update)
+        safety = self.screening.known(update)  # when the ordering or the flood guard checked it
+        self.screening.forget(update)
+        if not let_through:
             return
         user = update.effective_user
         language = user.language_code if user else None
-        replies = await asyncio.to_thread(self.conversations.handle_text, chat.id, message.text, language)
+        replies = await asyncio.to_thread(self.conversations.handle_text, chat.id, message.text, language, safety)
         await self.sender.send(chat.id, replies)
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -54,10 +60,8 @@ class PrivateChatHandlers:
             return
         if chat is not None and not await self._let_through(chat.id):
             return  # a flood of presses costs no calls to Telegram, not even the spinner's
-        try:
+        with contextlib.suppress(BadRequest):  # too old to answer: the press still deserves its reply
             await query.answer()
-        except BadRequest:
-            pass  # too old to answer: the press still deserves its reply
         if chat is None or chat.type != chat.PRIVATE or not isinstance(query.data, str):
             return
         replies = await asyncio.to_thread(self.conversations.handle_button, chat.id, query.data)
@@ -73,17 +77,17 @@ class PrivateChatHandlers:
 
     async def _say(self, update: Update, key: str) -> None:
         if update.effective_chat is not None and await self._let_through(update.effective_chat.id):
-            text = self.conversations.engine.text(key)
+            text = self.conversations.engine.words.text(key)
             await self.sender.send(update.effective_chat.id, [OutMessage(text)])
 
-    async def _let_through(self, chat_id: int, text: str | None = None) -> bool:
+    async def _let_through(self, chat_id: int, update: Update | None = None) -> bool:
         """False when the chat is sending too fast: ``slow_down`` once, then silence until calm.
         One crisis or urgent-medical message (or /help) per episode is let through regardless."""
         verdict = self.flood.check(chat_id)
         if verdict == "ok":
             return True
-        urgent = text is not None and self.flood.may_check(chat_id) and await asyncio.to_thread(
-            _urgent, self.conversations, text)
+        urgent = update is not None and self.flood.may_check(chat_id) and await asyncio.to_thread(
+            _urgent, self.screening, update)
         if urgent:
             self.flood.safety_pass(chat_id)
             if verdict == "warn":
@@ -92,12 +96,13 @@ class PrivateChatHandlers:
             return True
         if verdict == "warn":
             log.info("a chat is sending too fast: told to slow down; its next messages are set aside")
-            await self.sender.send(chat_id, [OutMessage(self.conversations.engine.text("slow_down"))])
+            await self.sender.send(chat_id, [OutMessage(self.conversations.engine.words.text("slow_down"))])
         return False
 
 
-def _urgent(conversations: Conversations, text: str) -> bool:
+def _urgent(screening: Screening, update: Update) -> bool:
     """/help, or a message the safety check reads as a crisis or urgent medical signs."""
-    if text.strip().split("@")[0].lower() == "/help":
+    text = update.message.text if update.message else None
+    if text is not None and text.strip().split("@")[0].lower() == "/help":
         return True
-    return conversations.engine.assess(text).level in ("crisis", "medical")
+    return screening.is_urgent(update)

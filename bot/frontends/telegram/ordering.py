@@ -38,10 +38,10 @@ class PerChatOrder(BaseUpdateProcessor):
     """Concurrent across chats, sequential within a chat."""
 
     def __init__(self, max_concurrent: int = 512, max_per_chat: int = 32,
-                 urgent: Callable[[str], bool] | None = None) -> None:
+                 urgent: Callable[[Update], bool] | None = None) -> None:
         super().__init__(max_concurrent)
         self.max_per_chat = max_per_chat
-        self._urgent = urgent or (lambda text: False)
+        self._urgent = urgent or (lambda update: False)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
         self._dropping: set[int] = set()
@@ -72,9 +72,7 @@ class PerChatOrder(BaseUpdateProcessor):
                 self._dropping.discard(key)
 
     def _is_urgent(self, update: object) -> bool:
-        message = update.message if isinstance(update, Update) else None
-        text = message.text if message is not None else None
-        return bool(text) and self._urgent(text)
+        return isinstance(update, Update) and self._urgent(update)
 
     def waiting(self, chat_id: int) -> int:
         """Updates of this chat being handled or waiting their turn."""

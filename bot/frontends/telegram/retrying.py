@@ -73,6 +73,6 @@ class RetryingRateLimiter(AIORateLimiter):
         raise AssertionError("unreachable")  # pragma: no cover
 
 
-def unreadable_answer(exc: TelegramError) -> bool:
+def unreadable_answer(exc: BaseException) -> bool:
     """PTB's error for an answer it could not parse as JSON (its text is fixed, not the answer)."""
     return type(exc) is TelegramError and exc.message == "Invalid server response"

@@ -1,14 +1,8 @@
-"""The Telegram composition root: one Application, every handler in one place, polling or webhook.
+"""The Telegram bot over an ``App``: one Application, every handler in one place, polling or webhook.
 
-``run_telegram`` is what ``run_bot.py`` calls when TELEGRAM_BOT_TOKEN is set. It opens the store,
-builds the application (``build_application``) and serves it (``serve``): long polling by
-default, a webhook when WEBHOOK_URL is set. PTB's ``run_polling``/``run_webhook`` own the event
-loop and stop cleanly on SIGINT/SIGTERM; the store is closed in ``post_shutdown``.
-
-Background work (e.g. the daily reflections sender) plugs in as ``background`` tasks: each is an
-``async def task(runtime: Runtime)`` started once the bot is up and cancelled when it stops. A
-task sends with ``runtime.sender.send(chat_id, messages)``, which splits, paces and retries like
-every reply, and quietly returns False for a chat that blocked Feather.
+PTB's ``run_polling``/``run_webhook`` own the event loop and stop cleanly on SIGINT/SIGTERM; the
+store is closed in ``post_shutdown``. Background tasks (the daily reflections) are
+``async def task(runtime)``, started once the bot is up and cancelled when it stops.
 """
 
 from __future__ import annotations
@@ -32,19 +26,19 @@ from telegram.ext import (
     filters,
 )
 
-from bot.app import Core, build_conversations
-from bot.clock import Clock, SystemClock
+from bot.app import App, Core
+from bot.clock import Clock
 from bot.config import Settings
 from bot.conversations import Conversations
-from bot.engine.features import Feature
-from bot.features import build_features
+from bot.daily.dispatcher import POLL_SECONDS
 from bot.frontends.telegram.commands import command_menu
-from bot.frontends.telegram.errors import PAYLOAD_FILTER, PAYLOAD_LOGGERS, STARTUP_FILTER, ErrorHandler
+from bot.frontends.telegram.errors import PAYLOAD_FILTER, PAYLOAD_LOGGERS, STARTUP_FILTER, ErrorHandler, where
 from bot.frontends.telegram.flood import FloodGuard
 from bot.frontends.telegram.groups import GroupHandlers
 from bot.frontends.telegram.handlers import PrivateChatHandlers
 from bot.frontends.telegram.ordering import PerChatOrder
 from bot.frontends.telegram.retrying import RetryingRateLimiter
+from bot.frontends.telegram.screening import Screening
 from bot.frontends.telegram.sending import Sender
 from bot.frontends.telegram.webhook import limit_webhook_requests, webhook_path
 from bot.logging_setup import QUIET
@@ -52,8 +46,8 @@ from bot.store import Store
 
 log = logging.getLogger(__name__)
 
-URGENT = ("crisis", "medical")
-"""Safety levels that are never dropped by the per-chat queue cap."""
+TelegramApp = Application[Any, Any, Any, Any, Any, Any]
+"""PTB's Application, its context and data types left as PTB's defaults."""
 
 ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY)
 """All Feather reads. Edited messages, channel posts, reactions... are never even delivered."""
@@ -66,17 +60,34 @@ RUNTIME_KEY = "feather"
 
 @dataclass
 class Runtime:
-    """What the Telegram front end was built from, for handlers and background tasks."""
+    """The app and what the Telegram front end adds to it, for handlers and background tasks."""
 
-    settings: Settings
-    core: Core
-    store: Store
-    clock: Clock
-    conversations: Conversations
+    app: App
     sender: Sender
+    screening: Screening
     flood: FloodGuard = field(default_factory=FloodGuard)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     started: bool = False
+
+    @property
+    def settings(self) -> Settings:
+        return self.app.settings
+
+    @property
+    def core(self) -> Core:
+        return self.app.core
+
+    @property
+    def store(self) -> Store:
+        return self.app.store
+
+    @property
+    def clock(self) -> Clock:
+        return self.app.clock
+
+    @property
+    def conversations(self) -> Conversations:
+        return self.app.conversations
 
 
 BackgroundTask = Callable[[Runtime], Awaitable[None]]
@@ -84,31 +95,25 @@ BackgroundTask = Callable[[Runtime], Awaitable[None]]
 
 
 def build_application(
-    settings: Settings,
-    core: Core,
-    store: Store,
+    app: App,
     *,
-    clock: Clock | None = None,
-    features: list[Feature] | None = None,
     background: Sequence[BackgroundTask] = (),
     rate_limiter: RetryingRateLimiter | None = None,
     flood: FloodGuard | None = None,
     read_timeout: float | None = None,
-) -> Application:
+) -> TelegramApp:
     """The whole Telegram bot, ready for ``serve`` (or a test's own start/stop).
 
     ``read_timeout``: seconds to wait for Telegram's answer to a call (PTB's default, 5 s, when
     None); getUpdates' long poll has its own. Tests shorten it to see timeouts quickly."""
+    settings = app.settings
     if not settings.token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     for name in QUIET:  # the token is in every request URL: never let httpx/PTB debug print it
         logging.getLogger(name).setLevel(max(logging.getLogger(name).level, logging.WARNING))
     for name in PAYLOAD_LOGGERS:  # PTB would log an unreadable answer or update whole, text and names
         logging.getLogger(name).addFilter(PAYLOAD_FILTER)
-    clock = clock or SystemClock()
-    if features is None:
-        features = build_features(core, store, clock)
-    conversations = build_conversations(core, store, clock, features)
+    screening = Screening(app.core.safety.assess)
     lifecycle = _Lifecycle(background)
     builder = ApplicationBuilder()
     if read_timeout is not None:
@@ -120,21 +125,20 @@ def build_application(
         .base_file_url(f"{settings.api_url}/file/bot")
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .rate_limiter(rate_limiter or RetryingRateLimiter())
-        .concurrent_updates(PerChatOrder(urgent=lambda text: core.safety.assess(text).level in URGENT))
+        .concurrent_updates(PerChatOrder(urgent=screening.is_urgent))
         .post_init(lifecycle.post_init)
         .post_stop(lifecycle.post_stop)
         .post_shutdown(lifecycle.post_shutdown)
         .build()
     )
     sender = Sender(application.bot, settings.reply_pause)
-    runtime = Runtime(settings, core, store, clock, conversations, sender,
-                      flood if flood is not None else FloodGuard())
+    runtime = Runtime(app, sender, screening, flood if flood is not None else FloodGuard())
     application.bot_data[RUNTIME_KEY] = runtime
     register_handlers(application, runtime)
     return application
 
 
-def register_handlers(application: Application, runtime: Runtime) -> None:
+def register_handlers(application: TelegramApp, runtime: Runtime) -> None:
     """Every handler, in one place. Within a group PTB runs only the first handler that matches,
     so order matters:
 
@@ -149,7 +153,7 @@ def register_handlers(application: Application, runtime: Runtime) -> None:
 
     ``filters.UpdateType.MESSAGE`` keeps edited messages out (they are not answered).
     """
-    private = PrivateChatHandlers(runtime.conversations, runtime.sender, runtime.flood)
+    private = PrivateChatHandlers(runtime.conversations, runtime.sender, runtime.flood, runtime.screening)
     groups = GroupHandlers(runtime.conversations, runtime.sender, runtime.flood)
     new_message = filters.UpdateType.MESSAGE
     in_private = filters.ChatType.PRIVATE
@@ -171,12 +175,12 @@ class _Lifecycle:
     def __init__(self, background: Sequence[BackgroundTask]) -> None:
         self.background = list(background)
 
-    async def post_init(self, application: Application) -> None:
+    async def post_init(self, application: TelegramApp) -> None:
         """Registers the command menu and starts background tasks once Telegram knows the bot."""
         logging.getLogger("telegram.ext").removeFilter(STARTUP_FILTER)  # from now on, PTB speaks
         runtime: Runtime = application.bot_data[RUNTIME_KEY]
         try:
-            await application.bot.set_my_commands(command_menu(runtime.core.engine))
+            await application.bot.set_my_commands(command_menu(runtime.core.engine.words, runtime.core.engine.features))
         except TelegramError as exc:
             log.warning("could not set the command menu (%s); carrying on", type(exc).__name__)
         for task in self.background:
@@ -185,11 +189,11 @@ class _Lifecycle:
         mode = "webhook" if runtime.settings.webhook_url else "long polling"
         log.info("Feather is connected to Telegram as @%s; starting %s", application.bot.username, mode)
 
-    async def post_stop(self, application: Application) -> None:
+    async def post_stop(self, application: TelegramApp) -> None:
         """Cancels background tasks before the HTTP client closes."""
         await _cancel(application.bot_data[RUNTIME_KEY])
 
-    async def post_shutdown(self, application: Application) -> None:
+    async def post_shutdown(self, application: TelegramApp) -> None:
         """Closes the store (also after a failed start, when post_stop never ran)."""
         runtime: Runtime = application.bot_data[RUNTIME_KEY]
         await _cancel(runtime)
@@ -209,8 +213,6 @@ async def _guarded(task: BackgroundTask, runtime: Runtime) -> None:
     except asyncio.CancelledError:
         raise
     except Exception as exc:  # noqa: BLE001
-        from bot.frontends.telegram.errors import where
-
         log.error("background task %s stopped: %s at %s", _name(task), type(exc).__name__, where(exc))
 
 
@@ -224,7 +226,7 @@ async def _cancel(runtime: Runtime) -> None:
 _DEFAULT: Any = object()
 
 
-def serve(application: Application, settings: Settings, *, stop_signals: Any = _DEFAULT) -> None:
+def serve(application: TelegramApp, settings: Settings, *, stop_signals: Any = _DEFAULT) -> None:
     """Runs until SIGINT/SIGTERM (or ``application.stop_running()``): polling, or the webhook."""
     extra = {} if stop_signals is _DEFAULT else {"stop_signals": stop_signals}
     if settings.webhook_url:
@@ -244,16 +246,20 @@ def serve(application: Application, settings: Settings, *, stop_signals: Any = _
                                 **extra)
 
 
-def run_telegram(settings: Settings, core: Core, db_path: str,
-                 background: Sequence[BackgroundTask] = ()) -> int:
-    """Run the bot until stopped. Exit code 0, or 1 with one line on stderr if it can't start."""
-    logging.getLogger("telegram.ext").addFilter(STARTUP_FILTER)
-    store = Store(db_path)
-    # Daily reflections: one background sender for all subscribers, started in post_init and
-    # cancelled in post_stop like any background task (bot/daily/telegram_sender.py, docs/daily.md).
-    from bot.daily.telegram_sender import run_daily
+async def run_daily(runtime: Runtime, poll: float = POLL_SECONDS) -> None:
+    """Background task: sends the daily reflections through the bot's one ``Sender`` until cancelled."""
+    service = runtime.app.daily_service(runtime.sender, poll)
+    if service is None:
+        log.warning("FEATHER_DAILY_RATE is 0: daily reflections will not be sent by this instance")
+        return
+    await service.run()
 
-    application = build_application(settings, core, store, background=(run_daily, *background))
+
+def run_telegram(app: App, background: Sequence[BackgroundTask] = ()) -> int:
+    """Run the bot until stopped. Exit code 0, or 1 with one line on stderr if it can't start."""
+    settings = app.settings
+    logging.getLogger("telegram.ext").addFilter(STARTUP_FILTER)
+    application = build_application(app, background=(run_daily, *background))
     try:
         serve(application, settings)
     except InvalidToken:
@@ -264,9 +270,9 @@ def run_telegram(settings: Settings, core: Core, db_path: str,
               f"({type(exc).__name__}).", file=sys.stderr)
         return 1
     except OSError as exc:
-        where = f"{settings.webhook_listen}:{settings.webhook_port}"
-        print(f"Feather will not start: could not listen on {where} for the webhook ({exc.strerror or type(exc).__name__}).",
-              file=sys.stderr)
+        address = f"{settings.webhook_listen}:{settings.webhook_port}"
+        reason = exc.strerror or type(exc).__name__
+        print(f"Feather will not start: could not listen on {address} for the webhook ({reason}).", file=sys.stderr)
         return 1
     finally:
         logging.getLogger("telegram.ext").removeFilter(STARTUP_FILTER)

@@ -12,16 +12,27 @@ import asyncio
 import html
 import logging
 from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.constants import ChatAction
-from telegram.error import BadRequest, Forbidden
+from telegram.constants import ChatAction, ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot.daily.dispatcher import SendResult
 from bot.engine.types import Button, OutMessage
 from bot.frontends.plain import to_plain
 from bot.frontends.telegram.splitting import MAX_MESSAGE, split_html
 
 log = logging.getLogger(__name__)
+
+_GONE = ("chat not found", "user is deactivated", "bot was blocked", "peer_id_invalid")
+"""BadRequest texts meaning the chat is gone for good: treated like a block (unsubscribed)."""
+
+
+def retry_seconds(exc: RetryAfter) -> float:
+    value: Any = getattr(exc, "_retry_after", None) or exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 def keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
@@ -54,19 +65,40 @@ class Sender:
     async def send(self, chat_id: int, messages: Sequence[OutMessage]) -> bool:
         """Send every message; False when the chat can't be reached (blocked, deactivated)."""
         try:
-            for index, (text, markup) in enumerate(parts_of(messages)):
-                if index and self.pause > 0:
-                    await self.bot.send_chat_action(chat_id, ChatAction.TYPING)
-                    await asyncio.sleep(self.pause)
-                await self._send_one(chat_id, text, markup)
+            await self._send_all(chat_id, messages)
         except Forbidden:
             log.info("a chat can't be reached (blocked the bot or deactivated); its reply was dropped")
             return False
         return True
 
+    async def __call__(self, chat_id: int, messages: list[OutMessage]) -> SendResult:
+        """The daily dispatcher's sending protocol: Telegram's answer as a ``SendResult``, never
+        an exception (a chat that is gone counts as blocked)."""
+        try:
+            await self._send_all(chat_id, messages)
+        except Forbidden:
+            return SendResult.blocked("forbidden")
+        except RetryAfter as exc:
+            return SendResult.retry_after(retry_seconds(exc))
+        except BadRequest as exc:  # before NetworkError: BadRequest is a subclass of it in PTB
+            if any(text in str(exc).lower() for text in _GONE):
+                return SendResult.blocked("chat gone")
+            log.warning("a daily reflection was refused by Telegram (BadRequest)")
+            return SendResult.error("bad request")
+        except (NetworkError, TelegramError) as exc:  # NetworkError includes TimedOut
+            return SendResult.error(type(exc).__name__)
+        return SendResult.ok()
+
+    async def _send_all(self, chat_id: int, messages: Sequence[OutMessage]) -> None:
+        for index, (text, markup) in enumerate(parts_of(messages)):
+            if index and self.pause > 0:
+                await self.bot.send_chat_action(chat_id, ChatAction.TYPING)
+                await asyncio.sleep(self.pause)
+            await self._send_one(chat_id, text, markup)
+
     async def _send_one(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> None:
         try:
-            await self.bot.send_message(chat_id, text, reply_markup=markup)
+            await self.bot.send_message(chat_id, text, reply_markup=markup, parse_mode=ParseMode.HTML)
         except BadRequest as exc:
             if "parse entities" not in str(exc).lower():
                 raise

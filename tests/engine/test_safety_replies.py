@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import PROJECT_ROOT
-from bot.app import Core, build_conversations, build_core
-from bot.clock import FixedClock
+from bot.app import Core
 from bot.conversations import Conversations
-from bot.engine.features import Turn
+from bot.engine.engine import Engine
+from bot.engine.turn import Turn
 from bot.engine.types import Incoming, OutMessage, Reply, UserState
 from bot.store import Store
 from tests.feather_testkit import NOW, make_root, run_bot
@@ -23,25 +22,6 @@ from tests.feather_testkit import NOW, make_root, run_bot
 CRISIS = "honestly i just want to end it all, i can't do this"
 MEDICAL = "i'm soaking through a pad every 30 mins and feel dizzy"
 EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u2B50\u2B55\u231A-\u23FF]")
-
-
-@pytest.fixture(scope="module")
-def core() -> Core:
-    """The real content, errors allowed (colleagues are still writing); our own copy, because
-    conversations attach features to its engine."""
-    return build_core(PROJECT_ROOT, strict=False)
-
-
-@pytest.fixture
-def store(tmp_path: Path):
-    store = Store(tmp_path / "feather.sqlite3")
-    yield store
-    store.close()
-
-
-@pytest.fixture
-def conversations(core: Core, store: Store) -> Conversations:
-    return build_conversations(core, store, FixedClock(NOW))
 
 
 def said(messages: list[OutMessage]) -> str:
@@ -80,16 +60,12 @@ class Swallow:
 # ---------------------------------------------------------------------------- first, always
 @pytest.mark.parametrize("pending", ["country", "zz_question", "daily_time", "daily_zone"])
 def test_a_crisis_in_the_middle_of_a_question_is_answered_first(core: Core, pending: str) -> None:
-    engine = core.engine
-    saved = engine.features
-    engine.features = [Swallow()]
-    try:
-        reply = engine.handle(UserState(pending=pending, pending_data={"x": "y"}), Incoming(NOW, text=CRISIS))
-    finally:
-        engine.features = saved
+    features = [core.engine.features[0], Swallow()]
+    engine = Engine(core.content, core.normaliser, core.matcher, core.safety, features=features)
+    reply = engine.handle(UserState(pending=pending, pending_data={"x": "y"}), Incoming(NOW, text=CRISIS))
     assert reply.events == ["crisis_response_sent"]
     assert "SWALLOWED" not in said(reply.messages)
-    assert engine.text("crisis_intro").strip() in reply.messages[0].text
+    assert engine.words.text("crisis_intro").strip() in reply.messages[0].text
     assert "findahelpline.com" in said(reply.messages)
     assert reply.state.pending is None
 
@@ -206,7 +182,7 @@ def test_crisis_in_spanish_gets_a_line_in_spanish_first(conversations: Conversat
     messages = conversations.handle_text(8, "perdí a mi bebé y no quiero seguir viviendo")
     assert "Gracias por contármelo" in messages[0].text and "findahelpline.com" in messages[0].text
     assert "112" in messages[0].text
-    assert messages[1].text == conversations.engine.text("crisis_intro").strip()
+    assert messages[1].text == conversations.engine.words.text("crisis_intro").strip()
     assert "findahelpline.com" in said(messages[2:])
 
 

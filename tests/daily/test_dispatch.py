@@ -22,7 +22,7 @@ from bot import PROJECT_ROOT
 from bot.daily.dispatcher import Dispatcher, SendResult
 from bot.daily.repository import DailyRepository
 from bot.store import Store
-from tests.test_daily_kit import FakeTime, RecordingSender, make_dispatcher, open_store, run, small_content, utc
+from tests.daily.kit import FakeTime, RecordingSender, make_dispatcher, open_store, run, small_content, utc
 
 MINUTE = timedelta(minutes=1)
 
@@ -224,8 +224,8 @@ def test_a_crash_after_the_claim_and_before_the_send_loses_that_reflection_never
     assert [m for _, m in sends] == [utc(2026, 1, 6, 8, 0)]
 
 
-def test_a_crash_while_choosing_before_the_claim_is_recorded_sends_exactly_once(tmp_path: Path,
-                                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_crash_while_choosing_before_the_claim_is_recorded_sends_exactly_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     subscribe(open_store(tmp_path), 1, time(8, 0), "Europe/London", utc(2026, 1, 5, 7, 0))
     from bot.daily import repository as repository_module
 
@@ -401,6 +401,7 @@ def test_the_message_is_the_reflection_with_its_question_and_a_settings_button(s
     dispatcher.sender = keep
     run(dispatcher.dispatch_due(utc(2026, 1, 5, 8, 0)))
     (message,) = captured
-    reflection = next(r for r in dispatcher.content.reflections if r.id == DailyRepository(store).get(1).last_reflection)  # type: ignore[union-attr]
+    last = DailyRepository(store).get(1).last_reflection  # type: ignore[union-attr]
+    reflection = next(r for r in dispatcher.content.reflections if r.id == last)
     assert message.text.startswith(reflection.text[:40])
     assert [b.data for b in message.buttons] == ["dl:set"]

@@ -9,15 +9,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from html.parser import HTMLParser
+from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from bot.content import style
 from bot.content.loader import Loaded
 from bot.content.model import TOPICS, Content, Flow
 from bot.content.problems import Problem
-from bot.content import style
+from bot.content.yamlsrc import Where
 from bot.engine import callbacks
-from bot.matching import Matcher
 from bot.matching.terms import terms
 from bot.text import Normaliser
 
@@ -27,7 +28,7 @@ MAX_TITLE = 40
 ALIKE = 96.0
 """Two examples in different topics at least this similar (after normalising) are reported."""
 
-REQUIRED_MESSAGES = (
+REQUIRED_MESSAGES: tuple[str, ...] = (
     "welcome", "menu_prompt", "theme_prompt", "help", "about", "not_sure", "not_sure_no_ideas",
     "sources_intro", "unknown_button", "error", "non_text", "voice", "group_only", "privacy",
     "mydata_intro", "mydata_empty", "forget_confirm", "forget_done", "forget_cancelled",
@@ -38,7 +39,7 @@ REQUIRED_MESSAGES = (
     "crisis_outro", "medical_intro", "medical_signs", "medical_no_country", "checkin",
     "label_checkin_yes", "label_checkin_no", "safe_ack", "safe_misread", "label_misread",
 )
-REQUIRED_MESSAGES += (  # safety replies (bot/safety/respond.py)
+REQUIRED_MESSAGES += (  # safety replies (bot/engine/safety_replies.py)
     "crisis_call", "crisis_call_local", "crisis_lines_heading", "crisis_help_intro",
     "crisis_lang_es", "crisis_lang_pt", "crisis_lang_fr", "crisis_lang_de", "crisis_lang_ru",
     "medical_where", "medical_misread", "checkin_ok",
@@ -141,13 +142,11 @@ def _flows_checks(content: Content) -> list[Problem]:
     return problems
 
 
-def _first_where(content: Content):  # type: ignore[no-untyped-def]
+def _first_where(content: Content) -> Where:
     return next(iter(content.flows.values())).where if content.flows else _nowhere()
 
 
-def _nowhere():  # type: ignore[no-untyped-def]
-    from bot.content.yamlsrc import Where
-
+def _nowhere() -> Where:
     return Where("dialogs/", 1)
 
 
@@ -286,9 +285,11 @@ def _source_checks(content: Content) -> list[Problem]:
             for source in content.sources.values() if source.id not in cited]
 
 
-def check_content(loaded: Loaded, matcher: Matcher, normaliser: Normaliser) -> list[Problem]:
-    """Run every cross-file check; the matcher is passed so checks see what it sees."""
+def check_content(loaded: Loaded, normaliser: Normaliser, root: Path) -> list[Problem]:
+    """Run every cross-file check; the normaliser is the matcher's, so checks see what it sees.
+    The rules of voice are read from ``root``'s content/style_rules.yaml."""
     content = loaded.content
+    rules = style.load_style_rules(root / style.RULES_FILE)
     checks: list[Callable[[], list[Problem]]] = [
         lambda: _flows_checks(content),
         lambda: _alike_examples(content, normaliser),
@@ -296,13 +297,7 @@ def check_content(loaded: Loaded, matcher: Matcher, normaliser: Normaliser) -> l
         lambda: _message_checks(loaded),
         lambda: _resource_checks(content),
         lambda: _source_checks(content),
-        # Rules of voice from content/style_rules.yaml (see bot/content/style.py).
-        lambda: style.check_style_rules_file(),
-        lambda: style.check_never_say(loaded),
-        lambda: style.check_mc_claims(loaded),
-        lambda: style.check_emotional_words(loaded),
-        lambda: style.check_fact_sources(loaded),
-        lambda: style.check_message_length(loaded),
+        lambda: style.style_checks(loaded, rules),
     ]
     problems: list[Problem] = []
     for check in checks:

@@ -8,7 +8,7 @@ import pytest
 
 from bot.daily.order import Pick, ordered, pick_next
 from bot.daily.schedule import from_db, late_send_allowed, local_to_utc, next_send, parse_hhmm, to_db
-from tests.test_daily_kit import utc
+from tests.daily.kit import utc
 
 
 @pytest.mark.parametrize(("zone", "day", "expected"), [

@@ -1,5 +1,5 @@
 """Shared helpers for the daily-reflection tests: a fake monotonic clock, a recording sender,
-the real content loaded once, and a dispatcher wired to both. (Also checks the helpers themselves.)
+the real content loaded once, and a dispatcher wired to both.
 
 Nothing here waits on real time: ``FakeTime.sleep`` moves the fake clock and yields to the loop.
 """
@@ -9,31 +9,25 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, time, timezone
-from functools import lru_cache
+from datetime import UTC, datetime, time
 from pathlib import Path
 
-from bot import PROJECT_ROOT
-from bot.app import Core, build_core
-from bot.clock import SteppedTime
 from bot.content.model import Content, Reflection
 from bot.content.yamlsrc import Where
 from bot.daily.dispatcher import Dispatcher, SendResult
 from bot.daily.repository import DailyRepository
 from bot.engine.types import OutMessage
 from bot.store import Store
+from tests.feather_testkit import real_core
+from tests.support.clocks import SteppedTime
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)
 
 
-@lru_cache(maxsize=1)
-def real_core() -> Core:
-    """The real content (not strict: colleagues are still writing dialogs)."""
-    return build_core(PROJECT_ROOT, strict=False)
 
 
 def small_content(count: int = 5, base: Content | None = None) -> Content:
@@ -81,7 +75,8 @@ class RecordingSender:
 
 
 def make_dispatcher(store: Store, content: Content | None = None, sender: RecordingSender | None = None,
-                    rate: float = 1000.0, clock: FakeTime | None = None, **options) -> tuple[Dispatcher, RecordingSender, FakeTime]:
+                    rate: float = 1000.0, clock: FakeTime | None = None,
+                    **options) -> tuple[Dispatcher, RecordingSender, FakeTime]:
     clock = clock or FakeTime()
     sender = sender or RecordingSender(clock)
     dispatcher = Dispatcher(DailyRepository(store), content or real_core().content, sender, rate=rate,
@@ -99,21 +94,3 @@ def open_store(tmp_path: Path, name: str = "feather.sqlite3") -> Store:
 
 def at(hour: int, minute: int = 0) -> time:
     return time(hour, minute)
-
-
-# ----------------------------------------------------------------------------------- self-checks
-
-
-def test_fake_time_moves_only_when_slept_on() -> None:
-    clock = FakeTime(0.0)
-    run(clock.sleep(2.5))
-    run(clock.sleep(-1))
-    assert clock.monotonic() == 2.5
-
-
-def test_recording_sender_follows_its_script() -> None:
-    sender = RecordingSender(script={7: [SendResult.blocked()]})
-    first = run(sender(7, [OutMessage("a")]))
-    second = run(sender(7, [OutMessage("b")]))
-    assert (first.kind, second.kind) == ("blocked", "ok")
-    assert [s.text for s in sender.sent] == ["b"]

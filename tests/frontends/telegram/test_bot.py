@@ -15,24 +15,21 @@ import json
 import logging
 import shutil
 import socket
-import threading
-import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
 
 from bot import PROJECT_ROOT
-from bot.app import Core, build_core
+from bot.app import Core, build_app, build_core
 from bot.config import Settings
 from bot.frontends.telegram import runner
-from bot.frontends.telegram.retrying import RetryingRateLimiter
 from bot.frontends.telegram.splitting import MAX_MESSAGE
 from bot.frontends.telegram.webhook import MAX_WEBHOOK_BODY
 from bot.logging_setup import QUIET, setup_logging
-from bot.store import Store
-from tests.support.fake_bot_api import FakeBotApi, SentMessage
+from tests.support.fake_bot_api import FakeBotApi
+from tests.support.running_bot import RunningBot, make_settings, presses, says
 from tests.support.telegram_text import parse_text, utf16_len
 
 ANNA, BEN, CARA = 1001, 1002, 1003
@@ -42,95 +39,11 @@ CELLS_QUESTION = "how long do the babys cells stay in me"
 # ----------------------------------------------------------------------------------- harness
 
 
-@pytest.fixture(scope="module")
-def core() -> Core:
-    """The real content (not strict: colleagues are still writing dialogs)."""
-    return build_core(PROJECT_ROOT, strict=False)
-
-
 @pytest.fixture
 def api() -> Iterator[FakeBotApi]:
     with FakeBotApi() as server:
         yield server
     assert server.internal_errors == []
-
-
-def make_settings(api: FakeBotApi, tmp_path: Path, **env: str) -> Settings:
-    values = {"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_URL": api.url, "FEATHER_REPLY_PAUSE": "0",
-              "FEATHER_DB_PATH": str(tmp_path / "feather.sqlite3")}
-    values.update(env)
-    return Settings.from_env(env=values, dotenv=tmp_path / "no.env")
-
-
-class RunningBot:
-    """The bot as production runs it, in a thread: ``serve`` owns that thread's event loop."""
-
-    def __init__(self, api: FakeBotApi, settings: Settings, core: Core) -> None:
-        self.api, self.settings, self.core = api, settings, core
-        self.loop: asyncio.AbstractEventLoop | None = None
-        self.runtime: runner.Runtime | None = None
-        self.failure: BaseException | None = None
-        self._up = threading.Event()
-
-    async def _started(self, runtime: runner.Runtime) -> None:
-        """A background task (the runner's hook): notes the loop so the test can stop the bot."""
-        self.runtime, self.loop = runtime, asyncio.get_running_loop()
-        self._up.set()
-
-    def _serve(self) -> None:
-        try:
-            runner.serve(self.application, self.settings, stop_signals=None)
-        except BaseException as exc:  # noqa: BLE001 - reported by start()/stop()
-            self.failure = exc
-        finally:
-            self._up.set()
-
-    def start(self) -> RunningBot:
-        store = Store(self.settings.db_path)
-        fast_retries = RetryingRateLimiter(first_delay=0.01, max_delay=0.05)
-        self.application = runner.build_application(self.settings, self.core, store, background=[self._started],
-                                                    rate_limiter=fast_retries)
-        self.thread = threading.Thread(target=self._serve, name="feather-bot", daemon=True)
-        self.thread.start()
-        assert self._up.wait(10), "the bot did not start"
-        assert self.failure is None, f"the bot failed to start: {self.failure!r}"
-        if self.settings.webhook_url:
-            self.api.wait_for_calls("setWebhook")
-            wait_for_port(self.settings.webhook_port)  # PTB listens right after setWebhook
-        else:
-            self.api.wait_for_calls("getUpdates", started=True)
-        return self
-
-    def stop(self) -> None:
-        """Stops the bot the way SIGTERM does (PTB's signal handler raises SystemExit in the loop)."""
-        if self.loop is not None and not self.loop.is_closed():
-            self.loop.call_soon_threadsafe(_raise_system_exit)
-        self.thread.join(10)
-        assert not self.thread.is_alive(), "the bot did not stop"
-        assert self.failure is None, f"the bot failed: {self.failure!r}"
-
-    def __enter__(self) -> RunningBot:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-
-def _raise_system_exit() -> None:
-    raise SystemExit
-
-
-def wait_for_port(port: int, timeout: float = 5.0) -> None:
-    """Until something accepts connections on the port (a condition, retried, not a fixed wait)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except ConnectionRefusedError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.005)
 
 
 @pytest.fixture
@@ -142,22 +55,6 @@ def bot(api: FakeBotApi, tmp_path: Path, core: Core) -> Iterator[RunningBot]:
 def shown(core: Core, key: str) -> str:
     """A messages.yaml text as the person sees it (first variant)."""
     return parse_text(core.content.messages[key][0], "HTML")[0].strip()
-
-
-def says(api: FakeBotApi, user: int, text: str, expect: int = 1) -> list[SentMessage]:
-    api.mark()
-    api.send_text(user, text)
-    return api.wait_for_messages(user, expect)
-
-
-def presses(api: FakeBotApi, user: int, label: str, expect: int = 1, message_id: int | None = None) -> list[SentMessage]:
-    api.mark()
-    api.press_button_by_text(user, message_id, label)
-    return api.wait_for_messages(user, expect)
-
-
-def data_of(messages: Sequence[SentMessage]) -> list[str]:
-    return [d for m in messages for d in m.callback_data]
 
 
 # ------------------------------------------------------------------------ the conversation
@@ -376,11 +273,11 @@ def test_an_error_inside_feather_is_apologised_for_and_the_bot_keeps_going(api, 
     original = conversations.handle_text
     hints = []
 
-    def sometimes_broken(chat_id: int, text: str, language_hint: str | None = None):
+    def sometimes_broken(chat_id: int, text: str, language_hint: str | None = None, safety=None):
         hints.append(language_hint)
         if "explode" in text:
             raise RuntimeError(f"something about {text}")
-        return original(chat_id, text, language_hint)
+        return original(chat_id, text, language_hint, safety)
 
     conversations.handle_text = sometimes_broken
     api.set_user(ANNA, language_code="de")
@@ -502,7 +399,7 @@ def own_loop() -> Iterator[None]:
 def test_a_refused_token_is_one_line_and_exit_code_1(api, tmp_path, core, capfd, restore_logging, own_loop):
     setup_logging("INFO")
     settings = make_settings(api, tmp_path, TELEGRAM_BOT_TOKEN="999999:refused-by-the-server")
-    assert runner.run_telegram(settings, core, settings.db_path) == 1
+    assert runner.run_telegram(build_app(settings, core=core)) == 1
     err = capfd.readouterr().err
     assert err.strip() == "Feather will not start: the token was refused (check TELEGRAM_BOT_TOKEN)."
     assert "refused-by-the-server" not in err
@@ -514,7 +411,7 @@ def test_an_unreachable_api_is_one_line_and_exit_code_1(tmp_path, core, capfd, r
     setup_logging("INFO")
     settings = Settings.from_env(env={"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_API_URL": f"http://127.0.0.1:{free_port()}",
                                       "FEATHER_DB_PATH": str(tmp_path / "f.sqlite3")}, dotenv=tmp_path / "no.env")
-    assert runner.run_telegram(settings, core, settings.db_path) == 1
+    assert runner.run_telegram(build_app(settings, core=core)) == 1
     err = capfd.readouterr().err
     assert err.strip().splitlines()[-1].startswith("Feather will not start: the Telegram Bot API at http://127.0.0.1:")
     assert "Traceback" not in err
@@ -535,8 +432,8 @@ def test_debug_logs_never_show_the_token_or_what_anyone_wrote(tmp_path, core, re
         logging.getLogger().addHandler(keep)
         with RunningBot(api, settings, core) as bot:
             original = bot.runtime.conversations.handle_text
-            bot.runtime.conversations.handle_text = lambda c, t, l=None: (
-                (_ for _ in ()).throw(ValueError(f"{t} {token}")) if "explode" in t else original(c, t, l))
+            bot.runtime.conversations.handle_text = lambda c, t, hint=None, s=None: (
+                (_ for _ in ()).throw(ValueError(f"{t} {token}")) if "explode" in t else original(c, t, hint, s))
             says(api, ANNA, f"/start {marker}")
             says(api, ANNA, f"{CELLS_QUESTION} {marker}")
             presses(api, ANNA, "☰ Menu")

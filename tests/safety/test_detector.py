@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -32,7 +32,7 @@ SAFETY_FILE = PROJECT_ROOT / "content" / "safety.yaml"
 ALARMS = ("crisis", "medical")
 
 
-@lru_cache(maxsize=None)
+@cache
 def sets() -> dict[str, list[str]]:
     main = yaml.safe_load((DATA / "safety_messages.yaml").read_text(encoding="utf-8"))
     extra = yaml.safe_load((DATA / "safety_extra.yaml").read_text(encoding="utf-8"))

@@ -9,15 +9,14 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.app import build_conversations
-from bot.clock import FixedClock
 from bot.config import Settings
 from bot.daily import order
 from bot.daily.dispatcher import Dispatcher
 from bot.daily.repository import DailyRepository
 from bot.daily.schedule import to_db
-from bot.features import build_features
 from bot.store import Store
-from tests.test_daily_kit import FakeTime, RecordingSender, open_store, real_core, run, utc
+from tests.daily.kit import FakeTime, RecordingSender, open_store, real_core, run, utc
+from tests.support.clocks import FixedClock
 
 DUE = utc(2026, 1, 5, 8, 0)
 
@@ -48,7 +47,7 @@ def test_ten_thousand_due_at_once_at_25_per_second_while_conversations_are_answe
     store = open_store(tmp_path)
     add_subscribers(store, 10_000)
     core = real_core()
-    conversations = build_conversations(core, store, FixedClock(DUE), build_features(core, store, FixedClock(DUE)))
+    conversations = build_conversations(core, store, FixedClock(DUE))
     clock = FakeTime(0.0)
     sender = RecordingSender(clock)
     settings = Settings.from_env(env={}, dotenv=tmp_path / "none.env")
@@ -77,7 +76,7 @@ def test_ten_thousand_due_at_once_at_25_per_second_while_conversations_are_answe
     assert abs(simulated - expected) / expected < 0.01, simulated
     assert busiest_second([s.at for s in sender.sent]) <= settings.daily_rate + dispatcher.limiter.capacity
     assert len({s.chat_id for s in sender.sent}) == 10_000
-    for sent_before, sent_after, _fake_waited, wall_waited, reply in turns:
+    for _sent_before, sent_after, _fake_waited, wall_waited, reply in turns:
         assert "What time of day would suit you?" in reply[0].text
         assert sent_after < 10_000  # answered while the batch was still going
         assert wall_waited < 1.0  # and did not wait for it
@@ -110,4 +109,4 @@ def test_one_chat_gets_at_most_one_message_a_second(tmp_path: Path) -> None:
         return [await limiter.acquire(7) for _ in range(5)]
 
     moments = run(five_to_one_chat())
-    assert [round(b - a, 6) for a, b in zip(moments, moments[1:])] == [1.0] * 4
+    assert [round(b - a, 6) for a, b in zip(moments, moments[1:], strict=False)] == [1.0] * 4

@@ -6,8 +6,8 @@ measurement, not a specification: the assertions are only the floors that must h
 alarms on ordinary grief; most at-risk messages at least get a check-in). The team raises the bar
 as the detector improves. Do not tune the detector against this file; keep it held out.
 
-See the full report with:  .venv/bin/python -m pytest tests/test_safety_heldout.py -s
-or:                        .venv/bin/python tests/test_safety_heldout.py
+See the full report with:  .venv/bin/python -m pytest tests/safety/test_heldout.py -s
+or:                        .venv/bin/python tests/safety/test_heldout.py
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ import yaml
 
 from bot import PROJECT_ROOT
 
-DATA = Path(__file__).parent / "data" / "safety_heldout.yaml"
+DATA = Path(__file__).parent.parent / "data" / "safety_heldout.yaml"
 
 MAX_CALM_FALSE_ALARM_RATE = 0.10   # calm messages read as crisis or medical
 MIN_CRISIS_NOTICED_RATE = 0.60     # crisis messages read as crisis or checkin

@@ -11,16 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import FixedClock
+from bot.app import Core, build_app
 from bot.daily.repository import DailyRepository
-from bot.daily.telegram_sender import TelegramSender, run_daily
 from bot.engine.types import Button, OutMessage
 from bot.frontends.telegram import runner
-from bot.frontends.telegram.retrying import RetryingRateLimiter
+from bot.frontends.telegram.sending import Sender
 from bot.store import Store
+from tests.daily.kit import real_core, utc
+from tests.support.clocks import FixedClock
 from tests.support.fake_bot_api import FakeBotApi
-from tests.test_daily_kit import real_core, utc
-from tests.test_telegram_bot import RunningBot, make_settings, presses, says
+from tests.support.running_bot import RunningBot, make_settings, presses, says
 
 ANNA, BEN = 2001, 2002
 
@@ -35,7 +35,7 @@ def api() -> Iterator[FakeBotApi]:
 def send(api: FakeBotApi, chat_id: int, messages: list[OutMessage]):  # type: ignore[no-untyped-def]
     async def go():  # type: ignore[no-untyped-def]
         async with api.make_bot() as bot:
-            return await TelegramSender(bot)(chat_id, messages)
+            return await Sender(bot)(chat_id, messages)
 
     return asyncio.run(go())
 
@@ -76,33 +76,16 @@ def test_a_chat_that_no_longer_exists_is_treated_as_blocked(api: FakeBotApi) -> 
 # ----------------------------------------------------------------------------------- end to end
 
 
-class DailyBot(RunningBot):
+def daily_bot(api: FakeBotApi, tmp_path: Path, core: Core, clock: FixedClock) -> RunningBot:
     """The bot as ``run_telegram`` builds it, with a test clock and a quick-polling daily task."""
-
-    def __init__(self, api: FakeBotApi, settings, core, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(api, settings, core)
-        self.clock = clock
-
-    def start(self) -> "DailyBot":
-        import threading
-
-        store = Store(self.settings.db_path)
-        daily = functools.partial(run_daily, poll=0.02)
-        self.application = runner.build_application(
-            self.settings, self.core, store, clock=self.clock, background=[daily, self._started],
-            rate_limiter=RetryingRateLimiter(first_delay=0.01, max_delay=0.05))
-        self.thread = threading.Thread(target=self._serve, name="feather-bot", daemon=True)
-        self.thread.start()
-        assert self._up.wait(10), "the bot did not start"
-        assert self.failure is None, f"the bot failed to start: {self.failure!r}"
-        self.api.wait_for_calls("getUpdates", started=True)
-        return self
+    return RunningBot(api, make_settings(api, tmp_path), core, clock=clock,
+                      background=[functools.partial(runner.run_daily, poll=0.02)])
 
 
 def test_subscribe_with_buttons_for_a_minute_from_now_and_receive_it(api: FakeBotApi, tmp_path: Path) -> None:
     clock = FixedClock(utc(2026, 1, 5, 7, 59))  # 07:59 in London
     core = real_core()
-    with DailyBot(api, make_settings(api, tmp_path), core, clock):
+    with daily_bot(api, tmp_path, core, clock):
         says(api, ANNA, "/country")
         presses(api, ANNA, "United Kingdom", expect=2)
         says(api, ANNA, "/daily")
@@ -124,7 +107,7 @@ def test_subscribe_with_buttons_for_a_minute_from_now_and_receive_it(api: FakeBo
 
 def test_a_user_who_blocked_feather_is_unsubscribed_by_the_running_bot(api: FakeBotApi, tmp_path: Path) -> None:
     clock = FixedClock(utc(2026, 1, 5, 7, 59))
-    with DailyBot(api, make_settings(api, tmp_path), real_core(), clock):
+    with daily_bot(api, tmp_path, real_core(), clock):
         says(api, BEN, "/daily")
         presses(api, BEN, "Morning, 08:00")
         says(api, BEN, "london")
@@ -153,12 +136,12 @@ def eventually(condition, timeout: float = 5.0) -> bool:  # type: ignore[no-unty
 def test_run_telegram_starts_the_daily_sender(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, api: FakeBotApi) -> None:
     seen = {}
 
-    def fake_build(settings, core, store, **options):  # type: ignore[no-untyped-def]
+    def fake_build(app, **options):  # type: ignore[no-untyped-def]
         seen.update(options)
         return object()
 
     monkeypatch.setattr(runner, "build_application", fake_build)
     monkeypatch.setattr(runner, "serve", lambda application, settings: None)
     settings = make_settings(api, tmp_path)
-    assert runner.run_telegram(settings, real_core(), settings.db_path) == 0
-    assert run_daily in seen["background"]
+    assert runner.run_telegram(build_app(settings, core=real_core())) == 0
+    assert runner.run_daily in seen["background"]

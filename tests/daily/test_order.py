@@ -7,8 +7,8 @@ from datetime import time, timedelta
 from pathlib import Path
 
 from bot.daily.repository import DailyRepository
-from tests.test_daily_dispatch import subscribe, walk
-from tests.test_daily_kit import make_dispatcher, open_store, real_core, run, small_content, utc
+from tests.daily.kit import make_dispatcher, open_store, real_core, run, small_content, utc
+from tests.daily.test_dispatch import subscribe, walk
 
 DAY = timedelta(days=1)
 
@@ -83,6 +83,7 @@ def test_a_whole_cycle_of_the_real_reflections_has_no_repeat(tmp_path: Path) -> 
     subscribe(open_store(tmp_path), 1, time(8, 0), "Europe/London", utc(2026, 1, 1, 7, 0))
     store = open_store(tmp_path)
     dispatcher, sender, _ = make_dispatcher(store, content, offload=False)
-    sends = run(walk(dispatcher, sender, utc(2026, 1, 1, 8, 0), utc(2026, 1, 1, 8, 0) + (len(content.reflections) - 1) * DAY, DAY))
+    first = utc(2026, 1, 1, 8, 0)
+    sends = run(walk(dispatcher, sender, first, first + (len(content.reflections) - 1) * DAY, DAY))
     texts = [s.text for s in sender.sent]
     assert len(sends) == len(content.reflections) == len(set(texts))

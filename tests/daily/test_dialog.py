@@ -5,20 +5,17 @@ from __future__ import annotations
 
 import io
 from datetime import date, time, timedelta
-from pathlib import Path
 
 import pytest
 
-from bot.app import build_conversations
-from bot.clock import FixedClock
 from bot.conversations import Conversations
 from bot.daily.repository import DailyRepository
 from bot.engine.types import MAX_BUTTON_DATA, OutMessage
-from bot.features import build_features
 from bot.frontends.console import ConsoleChat
 from bot.store import Store
-from tests.test_daily_dispatch import walk
-from tests.test_daily_kit import make_dispatcher, open_store, real_core, run, utc
+from tests.daily.kit import make_dispatcher, real_core, run, utc
+from tests.daily.test_dispatch import walk
+from tests.support.clocks import FixedClock
 
 ANNA = 42
 
@@ -54,19 +51,8 @@ class Chat:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return open_store(tmp_path)
-
-
-@pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(utc(2026, 1, 5, 7, 0))  # a Monday, 07:00 in London
-
-
-@pytest.fixture
-def conversations(store: Store, clock: FixedClock) -> Conversations:
-    core = real_core()
-    return build_conversations(core, store, clock, build_features(core, store, clock))
 
 
 @pytest.fixture

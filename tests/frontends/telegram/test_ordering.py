@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from telegram import Chat, Message, Update, User
 
 from bot.frontends.telegram.ordering import PerChatOrder
+from bot.frontends.telegram.screening import Screening
+from bot.safety import SafetyResult
 
 
 def _update(update_id: int, text: str, chat_id: int = 7) -> Update:
     user = User(chat_id, "Someone", False)
     chat = Chat(chat_id, Chat.PRIVATE)
-    return Update(update_id, message=Message(update_id, datetime.now(timezone.utc), chat, from_user=user, text=text))
+    return Update(update_id, message=Message(update_id, datetime.now(UTC), chat, from_user=user, text=text))
 
 
 def test_over_the_cap_ordinary_messages_are_dropped_but_a_crisis_is_handled() -> None:
     async def scenario() -> list[str]:
-        order = PerChatOrder(max_per_chat=2, urgent=lambda text: "kill myself" in text)
+        screening = Screening(lambda text: SafetyResult("crisis") if "kill myself" in text else SafetyResult())
+        order = PerChatOrder(max_per_chat=2, urgent=screening.is_urgent)
         gate = asyncio.Event()
         handled: list[str] = []
 
