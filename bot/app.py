@@ -19,12 +19,19 @@ from bot.daily.dispatcher import POLL_SECONDS, DailyService, Dispatcher, Sender
 from bot.daily.repository import DailyRepository
 from bot.daily.zones import Places, ZoneFinder, load_places
 from bot.engine.engine import Engine
+from bot.engine.words import Words
 from bot.matching import Matcher
 from bot.safety import SafetyDetector
 from bot.safety.config import load_safety
 from bot.safety.learned import build_learned
 from bot.store import Store
 from bot.text import Lexicon, Normaliser
+from bot.writing.actions import WritingActions
+from bot.writing.content import load_writing
+from bot.writing.dialog import WritingFeature
+from bot.writing.repository import WritingSchedule
+from bot.writing.sending import ScheduledPrompts
+from bot.writing.views import Views
 
 
 @dataclass
@@ -38,6 +45,7 @@ class Core:
     safety: SafetyDetector
     engine: Engine
     places: Places
+    writing: WritingFeature
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -55,8 +63,10 @@ class App:
         """The daily reflections loop on a front end's sender; None when FEATHER_DAILY_RATE is 0."""
         if self.settings.daily_rate <= 0:
             return None
+        prompts = ScheduledPrompts(WritingSchedule(self.store),
+                                   lambda chat, incoming: self.conversations.take_turn(chat, incoming).messages)
         dispatcher = Dispatcher(DailyRepository(self.store), self.core.content, sender,
-                                rate=self.settings.daily_rate)
+                                rate=self.settings.daily_rate, scheduled=prompts)
         return DailyService(dispatcher, self.clock, poll=poll)
 
 
@@ -79,17 +89,22 @@ def build_core(root: Path, today: date | None = None, strict: bool = True) -> Co
     safety = SafetyDetector(normaliser, safety_config, learned)
     places, places_problems = load_places(root)
     daily = DailyFeature(ZoneFinder(places), normaliser)
-    engine = Engine(content, normaliser, matcher, safety, features=[daily])
+    course, writing_problems = load_writing(root)
+    writing = WritingFeature(course, Views(course, Words(content).menu_button()))
+    engine = Engine(content, normaliser, matcher, safety, features=[daily, writing])
     problems = loaded.problems + safety_problems + check_content(loaded, normaliser, root) + places_problems
+    problems += writing_problems
     if strict and any(p.severity == "error" for p in problems):
         raise ContentInvalid(problems)
-    return Core(root, content, normaliser, matcher, safety, engine, places, problems)
+    return Core(root, content, normaliser, matcher, safety, engine, places, writing, problems)
 
 
 def build_conversations(core: Core, store: Store, clock: Clock | None = None) -> Conversations:
     """Conversations over ``store``, with every feature's effects (daily: subscribe, pause, ...)."""
-    actions = DailyActions(core.engine.words, DailyRepository(store), core.places)
-    return Conversations(core.engine, store, clock or SystemClock(), effects=actions.handlers())
+    daily = DailyActions(core.engine.words, DailyRepository(store), core.places)
+    writing = WritingActions(core.writing.views, WritingSchedule(store), DailyRepository(store), daily.when)
+    return Conversations(core.engine, store, clock or SystemClock(),
+                         effects={**daily.handlers(), **writing.handlers()})
 
 
 def build_app(settings: Settings, *, root: Path | None = None, core: Core | None = None,

@@ -39,12 +39,14 @@ class UserState:
     pending_data: dict[str, str] = field(default_factory=dict)
     country: str | None = None
     turn: int = 0
+    writing: dict[str, str] = field(default_factory=dict)
+    """Where someone is in the writing course (bot/writing/course.py): a number, a status, a time."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "flow": self.flow, "node": self.node, "last_topic": self.last_topic,
             "pending": self.pending, "pending_data": dict(self.pending_data),
-            "country": self.country, "turn": self.turn,
+            "country": self.country, "turn": self.turn, "writing": dict(self.writing),
         }
 
     @classmethod

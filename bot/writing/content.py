@@ -12,7 +12,7 @@ import string
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.content.checks import html_problems
+from bot.checks import html_problems
 from bot.content.problems import Problem
 from bot.content.style import StyleRules, load_style_rules, plain, rule_hits
 from bot.content.yamlsrc import Where, YamlError, YDict, YList, load_yaml

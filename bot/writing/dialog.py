@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.engine.features import Turn
+from bot.engine.turn import Turn
 from bot.engine.types import Effect, OutMessage, Reply, UserState
 from bot.writing import course as steps
 from bot.writing.content import WritingCourse
@@ -23,6 +23,7 @@ from bot.writing.views import VERB, Person, Views
 
 COMMAND = "write"
 _HELP = frozenset({"help", "sos", "urgent", "help me", "emergency", "i need help"})
+"""Left to the engine's help reply (it comes after features' intercepts)."""
 
 
 def position_of(state: UserState) -> Position | None:
@@ -45,11 +46,9 @@ class WritingFeature:
     verbs = frozenset({VERB})
     pending: frozenset[str] = frozenset()
 
-    def __init__(self, course: WritingCourse, views: Views, effects: dict[str, Any] | None = None) -> None:
+    def __init__(self, course: WritingCourse, views: Views) -> None:
         self.course = course
         self.views = views
-        self.effects = effects or {}
-        """Effect kind -> handler (``WritingActions.handlers``), registered with Conversations."""
 
     # ----------------------------------------------------------------- the engine's calls
     def on_command(self, turn: Turn, command: str, args: str) -> Reply:
@@ -97,7 +96,7 @@ class WritingFeature:
         if action == "fin":
             keep(turn.state, None)
             return turn.reply(*self.views.finished(), events=["writing_finished"])
-        return turn.engine.unknown_button_reply(turn)
+        return turn.unknown_button_reply()
 
     def on_pending(self, turn: Turn, text: str) -> Reply | None:
         return None
@@ -107,8 +106,8 @@ class WritingFeature:
         position = position_of(turn.state)
         if position is None or not position.listening(turn.incoming.now):
             return None
-        if turn.engine.normaliser.normalise(text) in _HELP or turn.engine.assess(text).level is not None:
-            return None  # help, and anything safety looks at twice, is the engine's
+        if _plain(text) in _HELP or turn.safety.level is not None:
+            return None  # help, and anything the safety check noticed, is the engine's
         choice = steps.typed_choice(text)
         if choice == "skip":
             return self._skip(turn, position)
@@ -192,6 +191,10 @@ class WritingFeature:
     def _effect(turn: Turn, kind: str, /, events: list[str] | None = None, **values: str) -> Reply:
         payload: dict[str, Any] = {"now": turn.incoming.now.isoformat(), **values}
         return turn.reply(effects=[Effect(kind, payload)], events=events)
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.casefold().strip(" .!?").split())
 
 
 def now_of(effect: Effect) -> datetime:

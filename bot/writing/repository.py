@@ -14,19 +14,6 @@ from datetime import datetime
 from bot.daily.schedule import from_db, to_db
 from bot.store import Store
 
-SCHEMA = """
--- Writing course (bot/writing): a row only while someone's next prompt is scheduled. prompt is its
--- number as people count (1 = the first in content/writing.yaml); due_utc when the sending loop
--- sends it (indexed).
-CREATE TABLE writing_schedule (
-    chat_id     INTEGER PRIMARY KEY,
-    prompt      INTEGER NOT NULL,
-    due_utc     TEXT NOT NULL,
-    created_at  TEXT NOT NULL
-);
-CREATE INDEX writing_schedule_due ON writing_schedule (due_utc);
-"""
-
 
 @dataclass(frozen=True)
 class DuePrompt:

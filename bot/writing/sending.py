@@ -1,4 +1,5 @@
-"""Scheduled prompts, for the one sending loop: claim the due ones, then play each as a turn.
+"""Scheduled prompts for the one sending loop (``daily.dispatcher.Scheduled``): claim the due ones,
+then play each as a turn.
 
 Each prompt is a ``wr:due/<n>`` turn through the engine, under the chat's lock like any message,
 so the prompt and the new position come from the same place as every other reply (and a course
@@ -19,9 +20,16 @@ Play = Callable[[int, Incoming], list[OutMessage]]
 """Takes one turn for a chat (``Conversations.take_turn(...).messages``)."""
 
 
-def due_prompts(schedule: WritingSchedule, play: Play, now: datetime, limit: int = 100,
-                chat_id: int | None = None) -> list[tuple[int, list[OutMessage]]]:
-    """The messages to send for every prompt due at ``now`` (one chat's only, with ``chat_id``)."""
-    claimed = schedule.claim_due(now, limit, chat_id)
-    sends = [(due.chat_id, play(due.chat_id, Incoming(now, button=data("due", due.step)))) for due in claimed]
-    return [(chat, messages) for chat, messages in sends if messages]
+class ScheduledPrompts:
+    def __init__(self, schedule: WritingSchedule, play: Play) -> None:
+        self.schedule = schedule
+        self.play = play
+
+    def claim(self, now: datetime, limit: int, chat_id: int | None = None) -> list[tuple[int, list[OutMessage]]]:
+        """The messages for every prompt due at ``now`` (one chat's only, with ``chat_id``)."""
+        sends = [(due.chat_id, self.play(due.chat_id, Incoming(now, button=data("due", due.step))))
+                 for due in self.schedule.claim_due(now, limit, chat_id)]
+        return [(chat, messages) for chat, messages in sends if messages]
+
+    def next_due(self) -> datetime | None:
+        return self.schedule.next_due()

@@ -6,16 +6,13 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from bot.store import Store
-from bot.writing.repository import SCHEMA, WritingSchedule
+from bot.writing.repository import WritingSchedule
 
 NOW = datetime(2026, 3, 4, 21, 10, tzinfo=timezone.utc)
 
 
 def schedule(tmp_path: Path) -> WritingSchedule:
-    store = Store(tmp_path / "w.sqlite3")
-    if not store.query("SELECT 1 FROM sqlite_master WHERE name = 'writing_schedule'"):
-        store._db.executescript(SCHEMA)
-    return WritingSchedule(store)
+    return WritingSchedule(Store(tmp_path / "w.sqlite3"))
 
 
 def test_set_replace_clear(tmp_path: Path) -> None:
