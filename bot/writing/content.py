@@ -254,15 +254,18 @@ def load_writing(root: Path) -> tuple[WritingCourse, list[Problem]]:
     return result, found.found
 
 
-def _read_course(found: _Problems, course: YDict, sources: dict[str, WritingSource]):  # type: ignore[no-untyped-def]
-    allowed = {key: True for key in COURSE_TEXTS} | {"title": True, "labels": True, "research_sources": True}
+_Course = tuple[str, dict[str, tuple[str, ...]], dict[str, str], tuple[str, ...], dict[str, Where]]
+
+
+def _read_course(found: _Problems, course: YDict, sources: dict[str, WritingSource]) -> _Course:
+    allowed = dict.fromkeys(COURSE_TEXTS, True) | {"title": True, "labels": True, "research_sources": True}
     found.keys(course, allowed, "'course'")
     texts: dict[str, tuple[str, ...]] = {}
     places: dict[str, Where] = {}
     for key, allowed_names in COURSE_TEXTS.items():
         if key not in course:
             continue
-        texts[key] = found.texts(course, key, f"'course'")
+        texts[key] = found.texts(course, key, "'course'")
         places[key] = course.at(key)
         for text in texts[key]:
             unknown = placeholders(text) - allowed_names
@@ -272,7 +275,7 @@ def _read_course(found: _Problems, course: YDict, sources: dict[str, WritingSour
     labels: dict[str, str] = {}
     raw = course.get("labels")
     if isinstance(raw, YDict):
-        found.keys(raw, {key: True for key in LABELS}, "'labels'")
+        found.keys(raw, dict.fromkeys(LABELS, True), "'labels'")
         for key in LABELS:
             label = found.text(raw, key, "'labels'")
             if label is None:
@@ -342,13 +345,13 @@ def _read_prompts(found: _Problems, data: YDict, phases: tuple[Phase, ...]) -> t
                                           "'_name' variant may use {name}")
         if prompt_id and "text" in variants and phase in rank:
             prompts.append(Prompt(prompt_id, phase, variants, item.where))
-    for before, after in zip(prompts, prompts[1:]):
+    for before, after in zip(prompts, prompts[1:], strict=False):
         if rank[after.phase] < rank[before.phase]:
             found.error(after.where, f"prompt '{after.id}' (phase '{after.phase}') comes after a prompt of a later "
                                      f"phase: prompts follow the phases in order")
-    for phase in phases:
-        if not any(p.phase == phase.id for p in prompts):
-            found.error(phase.where, f"phase '{phase.id}' has no prompt")
+    for each in phases:
+        if not any(p.phase == each.id for p in prompts):
+            found.error(each.where, f"phase '{each.id}' has no prompt")
     if prompts and not PROMPTS_MIN <= len(prompts) <= PROMPTS_MAX:
         found.warn(data.at("prompts"), f"the course has {len(prompts)} prompts; aim for {PROMPTS_MIN} to "
                                        f"{PROMPTS_MAX}")

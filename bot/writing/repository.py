@@ -54,7 +54,8 @@ class WritingSchedule:
         only = "" if chat_id is None else " AND chat_id = ?"
         with self.store.transaction() as db:
             rows = db.execute(
-                f"SELECT chat_id, prompt, due_utc FROM writing_schedule WHERE due_utc <= ?{only} ORDER BY due_utc LIMIT ?",
+                f"SELECT chat_id, prompt, due_utc FROM writing_schedule WHERE due_utc <= ?{only} "
+                "ORDER BY due_utc LIMIT ?",
                 (to_db(now), *(() if chat_id is None else (chat_id,)), limit),
             ).fetchall()
             db.executemany("DELETE FROM writing_schedule WHERE chat_id = ?", [(row[0],) for row in rows])

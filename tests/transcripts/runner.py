@@ -8,11 +8,11 @@ turn counted rather than from its wording.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from html import unescape
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 
 import yaml

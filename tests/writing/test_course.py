@@ -3,14 +3,14 @@ what is kept (three short values, never anything written)."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
 from bot.writing import course as steps
 from bot.writing.course import LISTENING, Position, typed_choice
 
-NOW = datetime(2026, 3, 4, 21, 10, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 4, 21, 10, tzinfo=UTC)
 TOTAL = 9
 
 
@@ -73,13 +73,13 @@ def test_kept_as_three_short_values_and_read_back_only_if_well_formed() -> None:
 
 
 def test_daily_time_is_the_first_at_least_a_few_hours_ahead_in_their_zone() -> None:
-    london_evening = datetime(2026, 3, 4, 7, 0, tzinfo=timezone.utc)  # 07:00 in London
+    london_evening = datetime(2026, 3, 4, 7, 0, tzinfo=UTC)  # 07:00 in London
     assert steps.due_at_daily(london_evening, time(20, 0), "Europe/London") == datetime(
-        2026, 3, 4, 20, 0, tzinfo=timezone.utc)  # 13 hours ahead: today
+        2026, 3, 4, 20, 0, tzinfo=UTC)  # 13 hours ahead: today
     assert steps.due_at_daily(london_evening, time(8, 0), "Europe/London") == datetime(
-        2026, 3, 5, 8, 0, tzinfo=timezone.utc)  # one hour ahead is too soon: tomorrow
-    summer = datetime(2026, 7, 1, 21, 0, tzinfo=timezone.utc)
-    assert steps.due_at_daily(summer, time(8, 0), "Europe/London") == datetime(2026, 7, 2, 7, 0, tzinfo=timezone.utc)
+        2026, 3, 5, 8, 0, tzinfo=UTC)  # one hour ahead is too soon: tomorrow
+    summer = datetime(2026, 7, 1, 21, 0, tzinfo=UTC)
+    assert steps.due_at_daily(summer, time(8, 0), "Europe/London") == datetime(2026, 7, 2, 7, 0, tzinfo=UTC)
     assert steps.due_later(NOW + timedelta(seconds=42)) == NOW + timedelta(days=1)
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.store import Store
 from bot.writing.repository import WritingSchedule
 
-NOW = datetime(2026, 3, 4, 21, 10, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 4, 21, 10, tzinfo=UTC)
 
 
 def schedule(tmp_path: Path) -> WritingSchedule:

@@ -46,11 +46,12 @@ def test_a_name_variant_without_its_twin_is_an_error(tmp_path: Path) -> None:
 
 
 def test_name_placeholders_are_only_for_name_variants(tmp_path: Path) -> None:
-    problems, text = broken(tmp_path, "      Is there a moment that's hardest", "      {name}, is there a moment that's hardest")
+    problems, text = broken(tmp_path, "      Is there a moment that's hardest",
+                            "      {name}, is there a moment that's hardest")
     assert f"{FILE}:{line(text, '{name}, is there')-1}: error: prompt 'hardest': 'text' uses name; only a " \
            "'_name' variant may use {name}" in problems
-    problems, text = broken(tmp_path, "Let's begin with {name}. You could write to {name}, or about {name}: when you first knew",
-                            "Let's begin. You could write to them: when you first knew")
+    problems, text = broken(tmp_path, "Let's begin with {name}. You could write to {name}, or about {name}: when",
+                            "Let's begin. You could write to them: when")
     assert any(": error: prompt 'beginning': 'text_name' must use {name}" in p for p in problems)
 
 
