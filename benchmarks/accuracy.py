@@ -20,6 +20,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
+from benchmarks import heldout
 from benchmarks.common import followups, labelled, median, percentile, safety_sets, stream_texts, varied
 from bot.app import Core
 from bot.matching.matcher import OUT_OF_SCOPE
@@ -177,6 +178,7 @@ def run(core: Core, repeats: int = 3, baseline: bool = True, speed_texts: Sequen
             "followups": topic_scores(follow, lambda t, c: shipped_topic(core, t, c), with_context=True)["top1"],
         },
         "safety": safety_scores(core),
+        "heldout": heldout.measure(core),
         "followup_count": len(follow),
     }
     texts = list(speed_texts) if speed_texts is not None else stream_texts()

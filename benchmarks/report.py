@@ -12,6 +12,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+from benchmarks import heldout
 from benchmarks.common import median
 
 NOTES_BEGIN = "<!-- notes:begin -->"
@@ -154,6 +155,12 @@ def summary(results: dict[str, Any]) -> list[list[str]]:
                 rate = med([r["real_rate"] for r in lifted])
                 rows.append(["… limit lifted: the scheduler alone, real time", f"{num(rate)} messages/s "
                              f"({rate / daily['rate']:.0f}× the 30/s limit)", "(reported)", ""])
+    start = results.get("startup")
+    if start and start["restart"]:
+        restart, first = med(start["restart"]), med(start["first"])
+        rows.append([f"Start-up to the first poll, {start['subscribers']:,} subscribers in the store (a restart; "
+                     "the first start on new content)", f"{num(restart)} s ({num(first)} s)", "≤ 1.5 s",
+                     verdict(restart <= 1.5)])
     if e2e and e2e["lifted"]["feather"]:
         sessions_f = e2e["lifted"]["feather"] + e2e["limited"]["feather"]
         sessions_e = e2e["lifted"]["echo"] + e2e["limited"]["echo"]
@@ -255,10 +262,15 @@ def accuracy_section(a: dict) -> list[str]:
             ["figures of speech given the check-in (or crisis)", of("figurative_checkin", "figurative"), ""],
             ["false alarms on ordinary labelled messages", of("false_alarms_ordinary", "ordinary"), ""]]
     lines += table(["safety", "safety_messages.yaml", "safety_extra.yaml"], rows)
+    if "heldout" in a:
+        lines += heldout.report_lines(a["heldout"])
     return lines
 
 
 def feather_timings(results: dict[str, Any]) -> list[dict[str, float]]:
+    start = results.get("startup")
+    if start and start["timings_first"]:
+        return [t for t in start["timings_first"] if t.get("build_core")]
     e2e = results.get("e2e") or {}
     sessions = [s for mode in ("lifted", "limited") for s in (e2e.get(mode) or {}).get("feather", [])]
     return [s["timings"] for s in sessions if s.get("timings", {}).get("build_core")]
@@ -268,8 +280,10 @@ def startup_section(timings: list[dict[str, float]]) -> list[str]:
     from benchmarks.startup import STEPS
 
     lines = ["## Start-up: where Feather's time to the first poll goes", "",
-             f"Timed inside the {len(timings)} Feather processes of the end-to-end benchmark, each a fresh "
-             "interpreter (nothing cached, not even `re`'s compiled patterns). Medians (range).", ""]
+             f"Timed inside {len(timings)} Feather processes starting on content not checked before, each a "
+             "fresh interpreter (nothing cached, not even `re`'s compiled patterns). On a restart the content "
+             "checks are remembered (bot/checked.py) and the safety patterns compile after the first poll. "
+             "Medians (range).", ""]
     rows = [["imports (bot, python-telegram-bot)", num(med([t["imports"] for t in timings])) + " s", ""]]
     total = med([t["build_core"] for t in timings])
     for name, what in STEPS.items():
@@ -394,6 +408,14 @@ def render(results: dict[str, Any], notes: str) -> str:
         lines += accuracy_section(results["accuracy"])
     if "e2e" in results:
         lines += e2e_section(results["e2e"])
+    if results.get("startup"):
+        s = results["startup"]
+        lines += ["## Start-up to the first poll", "",
+                  f"{s['subscribers']:,} subscribers in the store; each start a new process against the fake Bot API.",
+                  ""]
+        lines += table(["start", "to the first poll"],
+                       [["first start on content not checked before", num(med(s["first"])) + " s" + rng(s["first"])],
+                        ["restart on the same content and code", num(med(s["restart"])) + " s" + rng(s["restart"])]])
     if feather_timings(results):
         lines += startup_section(feather_timings(results))
     if "daily" in results:

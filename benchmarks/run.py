@@ -32,7 +32,7 @@ if str(ROOT) not in sys.path:
 from benchmarks import report  # noqa: E402
 from benchmarks.common import log, machine  # noqa: E402
 
-SECTIONS = ("matching", "accuracy", "e2e", "daily")
+SECTIONS = ("matching", "accuracy", "startup", "e2e", "daily")
 
 
 def sizes(quick: bool) -> dict:
@@ -69,6 +69,10 @@ def run(sections: list[str], repeats: int, quick: bool) -> dict:
 
         log("accuracy and the TF-IDF baseline")
         results["accuracy"] = accuracy.run(core, repeats, baseline=report.has_sklearn(), speed_texts=texts)
+    if "startup" in sections:
+        from benchmarks import startup
+
+        results["startup"] = startup.run(size["subscribers"], repeats)
     if "e2e" in sections:
         from benchmarks import e2e
 

@@ -1,4 +1,9 @@
-"""Where Feather's start-up time goes: its imports and each step of ``build_core``.
+"""Feather's start-up to the first poll, and where its time goes: imports and each step of ``build_core``.
+
+``run`` starts the real bot (benchmarks/bots.py) against the fake Bot API with ``subscribers`` in
+the store: first on content it has not checked yet (a new folder, so ``build_core`` checks the
+content and compiles the safety patterns before polling), then restarts on the same files (the
+checks are remembered, bot/checked.py, and the patterns compile after the first poll).
 
 Measured inside the real bot processes of the end-to-end benchmark (benchmarks/bots.py), each a
 fresh interpreter, so nothing is warm: not the imports, not the ``re`` module's cache of compiled
@@ -56,3 +61,32 @@ def instrument(app: ModuleType, out: Path, extra: dict[str, float]) -> Callable[
 
     app.build_core = build_core_timed
     return build_core_timed
+
+
+def run(subscribers: int = 100_000, repeats: int = 3) -> dict:
+    """Seconds from spawning the process to its first getUpdates: ``first`` (files not checked
+    before, one per repeat) and ``restart`` (the same files again), with the timings inside."""
+    import shutil
+    import tempfile
+
+    from benchmarks.common import log
+    from benchmarks.e2e import BotProcess, make_store
+    from tests.support.fake_bot_api import FakeBotApi
+
+    results: dict = {"subscribers": subscribers, "first": [], "restart": [], "timings_first": [], "timings_restart": []}
+    base = Path(tempfile.mkdtemp(prefix="feather-startup-"))
+    try:
+        template = make_store(base / "template.sqlite3", subscribers)
+        with FakeBotApi() as api:
+            for index in range(repeats):
+                folder = base / f"run{index}"
+                folder.mkdir()
+                for kind in ("first", "restart"):
+                    log(f"start-up, {subscribers:,} subscribers: {kind} start, repeat {index + 1}/{repeats}")
+                    bot = BotProcess("feather", api, folder, lifted=False, db_template=template).start()
+                    bot.stop()
+                    results[kind].append(bot.startup)
+                    results[f"timings_{kind}"].append(bot.timings)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+    return results

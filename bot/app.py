@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from bot.checked import CheckedCache
 from bot.checks import check_content
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
@@ -23,6 +25,7 @@ from bot.engine.words import Words
 from bot.matching import Matcher
 from bot.safety import SafetyDetector
 from bot.safety.config import load_safety
+from bot.safety.deferred import Assessor, DeferredSafety
 from bot.safety.learned import build_learned
 from bot.store import Store
 from bot.text import Lexicon, Normaliser
@@ -34,6 +37,10 @@ from bot.writing.sending import ScheduledPrompts
 from bot.writing.views import Views
 
 
+def _nothing() -> None:
+    """Nothing to warm up: the core was built whole."""
+
+
 @dataclass
 class Core:
     """The transport-free pieces, with no store: what ``--check``, ``--match`` and tests need."""
@@ -42,11 +49,13 @@ class Core:
     content: Content
     normaliser: Normaliser
     matcher: Matcher
-    safety: SafetyDetector
+    safety: Assessor
     engine: Engine
     places: Places
     writing: WritingFeature
     problems: list[Problem] = field(default_factory=list)
+    warm_up: Callable[[], None] = _nothing
+    """Starts what was left to build after start-up (the safety patterns); call once up."""
 
 
 @dataclass
@@ -70,9 +79,14 @@ class App:
         return DailyService(dispatcher, self.clock, poll=poll)
 
 
-def build_core(root: Path, today: date | None = None, strict: bool = True) -> Core:
+def build_core(root: Path, today: date | None = None, strict: bool = True,
+               checked: CheckedCache | None = None) -> Core:
     """Load and check the content under ``root``, then build the engine with its features.
-    Refuses invalid content unless ``strict`` is False (``--check`` lists the problems)."""
+    Refuses invalid content unless ``strict`` is False (``--check`` lists the problems).
+
+    With ``checked`` (the bot's start), files checked before on this code are not checked again,
+    and the safety patterns compile in the background after start-up (``Core.warm_up``)."""
+    day = today or date.today()
     loaded = load_content(root, today)
     content = loaded.content
     normaliser = Normaliser(Lexicon.from_sections(content.lexicon_sections))
@@ -81,22 +95,35 @@ def build_core(root: Path, today: date | None = None, strict: bool = True) -> Co
     matcher = Matcher(list(content.flows.values()), normaliser, families=families,
                       out_of_scope=list(content.out_of_scope),
                       concepts=content.lexicon_sections.get("concepts"))
-    safety_config, safety_problems = load_safety(root / "content" / "safety.yaml", normaliser,
-                                                 today=today or date.today())
-    learned, learned_problems = build_learned(root / "content" / "safety_examples.yaml", normaliser,
-                                              today=today or date.today())
-    safety_problems += learned_problems
-    safety = SafetyDetector(normaliser, safety_config, learned)
     places, places_problems = load_places(root)
-    daily = DailyFeature(ZoneFinder(places), normaliser)
+    key = checked.key(root, day) if checked else ""
+    known = checked.problems(key) if checked else None
+    safety: Assessor
+    warm_up: Callable[[], None] = _nothing
+    if known is None:
+        safety, problems = _build_safety(root, normaliser, day)
+        problems += check_content(loaded, normaliser, root)
+        if checked:
+            checked.keep(key, problems)
+    else:
+        deferred = DeferredSafety(lambda: _build_safety(root, normaliser, day)[0])
+        safety, problems, warm_up = deferred, known, deferred.warm_up
     course, writing_problems = load_writing(root)
-    writing = WritingFeature(course, Views(course, Words(content).menu_button()))
-    engine = Engine(content, normaliser, matcher, safety, features=[daily, writing])
-    problems = loaded.problems + safety_problems + check_content(loaded, normaliser, root) + places_problems
-    problems += writing_problems
+    problems = loaded.problems + problems + places_problems + writing_problems
     if strict and any(p.severity == "error" for p in problems):
         raise ContentInvalid(problems)
-    return Core(root, content, normaliser, matcher, safety, engine, places, writing, problems)
+    daily = DailyFeature(ZoneFinder(places), normaliser)
+    writing = WritingFeature(course, Views(course, Words(content).menu_button()))
+    engine = Engine(content, normaliser, matcher, safety, features=[daily, writing])
+    return Core(root, content, normaliser, matcher, safety, engine, places, writing, problems, warm_up)
+
+
+def _build_safety(root: Path, normaliser: Normaliser, today: date) -> tuple[SafetyDetector, list[Problem]]:
+    """The safety detector from ``root``'s safety.yaml and safety_examples.yaml (compiling its
+    patterns is most of a start-up), and their problems."""
+    config, problems = load_safety(root / "content" / "safety.yaml", normaliser, today=today)
+    learned, learned_problems = build_learned(root / "content" / "safety_examples.yaml", normaliser, today=today)
+    return SafetyDetector(normaliser, config, learned), problems + learned_problems
 
 
 def build_conversations(core: Core, store: Store, clock: Clock | None = None) -> Conversations:

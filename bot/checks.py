@@ -19,6 +19,8 @@ from bot.content.model import TOPICS, Content, Flow
 from bot.content.problems import Problem
 from bot.content.yamlsrc import Where
 from bot.engine import callbacks
+from bot.engine.dates import names_problems
+from bot.engine.words import Words
 from bot.matching.terms import terms
 from bot.text import Normaliser
 
@@ -74,6 +76,13 @@ REQUIRED_MESSAGES += (  # /mydata's plain labels and the flood notice (bot/conve
     "mydata_daily_subscriptions_sent_ids", "mydata_daily_subscriptions_due_date",
     "mydata_daily_subscriptions_loss_date", "mydata_daily_subscriptions_created_at",
     "mydata_daily_subscriptions_updated_at", "mydata_paused_indefinitely", "slow_down",
+)
+REQUIRED_MESSAGES += (  # the command menu, helplines and dates (telegram/commands.py, engine/support.py, dates.py)
+    "command_start", "command_menu", "command_help", "command_about", "command_country", "command_privacy",
+    "command_mydata", "command_forget", "command_daily", "command_stop",
+    "support_emergency", "support_emergency_local", "helpline_call", "helpline_text",
+    "date_months", "date_weekdays", "date_day_month", "date_day_month_year", "date_weekday_day_month",
+    "date_moment_utc", "console_intro", "console_feather", "console_you",
 )
 
 _ALLOWED_TAGS = {"b": set(), "i": set(), "a": {"href"}}
@@ -255,6 +264,8 @@ def _message_checks(loaded: Loaded) -> list[Problem]:
     for key in REQUIRED_MESSAGES:
         if key not in content.messages:
             problems.append(Problem(where, f"content/messages.yaml needs the message '{key}'"))
+    for issue in names_problems(Words(content)):
+        problems.append(Problem(where, issue))
     for key, texts in content.messages.items():
         for text in texts:
             for issue in html_problems(text):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot import PROJECT_ROOT
 from bot.app import Core, build_app, build_core
+from bot.checked import CheckedCache
 from bot.config import SettingError, Settings
 from bot.content.graph import write_dialog_map
 from bot.content.problems import ContentInvalid
@@ -87,8 +88,10 @@ def main(argv: list[str] | None = None) -> int:
     root = args.content or settings.content_dir
     if args.check:
         return run_check(root)
+    db_path = args.db or settings.db_path
+    running = not (args.match or args.graph)
     try:
-        core = build_core(root)
+        core = build_core(root, checked=CheckedCache(Path(db_path).parent) if running else None)
     except ContentInvalid as exc:
         print(f"Feather will not start: the content has errors.\n{exc}", file=sys.stderr)
         return 1
@@ -101,13 +104,13 @@ def main(argv: list[str] | None = None) -> int:
         path = write_dialog_map(core.content, PROJECT_ROOT / "docs" / "dialog-map.md")
         print(f"wrote {path}")
         return 0
-    db_path = args.db or settings.db_path
     if args.console or not settings.token:
         if not args.console and not sys.stdin.isatty():
             print("TELEGRAM_BOT_TOKEN is not set: set it (see .env.example) to run the Telegram bot, "
                   "or use --console for the terminal chat.", file=sys.stderr)
             return 2
         app = build_app(settings, core=core, db_path=db_path)
+        core.warm_up()
         if sys.stdin.isatty():
             print("No TELEGRAM_BOT_TOKEN set: starting the terminal chat instead.")
         ConsoleChat(app.conversations).run()

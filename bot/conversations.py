@@ -17,6 +17,7 @@ from html import escape
 from typing import Any
 
 from bot.clock import Clock
+from bot.engine.dates import Dates
 from bot.engine.engine import Engine
 from bot.engine.types import Effect, Incoming, OutMessage, Reply
 from bot.engine.words import Words
@@ -115,10 +116,6 @@ class Conversations:
         return [OutMessage(render_my_data(words, chat_id, data), (words.menu_button(),))]
 
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")
-
-
 def render_my_data(words: Words, chat_id: int, data: dict[str, list[dict[str, Any]]]) -> str:
     """Every stored value about a chat, one plain line each, labelled by messages.yaml's
     ``mydata_<table>_<column>`` (the conversation state by ``mydata_state_<field>``). A column
@@ -185,7 +182,7 @@ def _shown(words: Words, name: str, value: Any) -> str:
     if name == "paused_until" and text == "indefinitely":
         return words.text("mydata_paused_indefinitely")
     if name in ("due_date", "loss_date") and len(text) == 4 and text.isdigit() and 1 <= int(text[:2]) <= 12:
-        return f"{int(text[2:])} {_MONTHS[int(text[:2]) - 1]}"
+        return Dates(words).day_month(int(text[:2]), int(text[2:]))
     if name == "sent_ids":
         return ", ".join(text.split())
     if name in ("pending", "node"):
@@ -196,11 +193,11 @@ def _shown(words: Words, name: str, value: Any) -> str:
         except ValueError:
             return text
         moment = moment.astimezone(UTC) if moment.tzinfo else moment  # stored in UTC
-        return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}, {moment:%H:%M} UTC"
+        return Dates(words).moment_utc(moment)
     if name.endswith("_date"):
         try:
             day = date.fromisoformat(text)
         except ValueError:
             return text
-        return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+        return Dates(words).full(day)
     return text

@@ -39,3 +39,43 @@ def test_build_app_wires_one_store_and_conversations_over_the_core(tmp_path: Pat
         assert messages and app.store.load_state(5).pending == "daily_time"
     finally:
         app.store.close()
+
+
+def test_a_restart_on_checked_files_skips_the_checks_and_compiles_safety_later(tmp_path: Path, monkeypatch) -> None:
+    from bot import app
+    from bot.checked import CheckedCache
+    from bot.safety.deferred import DeferredSafety
+
+    root = make_root(tmp_path, slim=True)
+    cache = CheckedCache(tmp_path / "data")
+    first = app.build_core(root, strict=False, checked=cache)
+    assert not isinstance(first.safety, DeferredSafety) and cache.path.exists()
+
+    def must_not_run(*args: object, **kwargs: object) -> None:
+        raise AssertionError("checked again")
+
+    monkeypatch.setattr(app, "check_content", must_not_run)
+    again = app.build_core(root, strict=False, checked=cache)
+    assert isinstance(again.safety, DeferredSafety)
+    assert [str(p) for p in again.problems] == [str(p) for p in first.problems]
+    assert again.safety.assess("i want to kill myself").level == "crisis"  # built on first need
+
+    (root / "dialogs" / "core.yaml").write_text((root / "dialogs" / "core.yaml").read_text() + "\n", encoding="utf-8")
+    monkeypatch.undo()
+    changed = app.build_core(root, strict=False, checked=cache)
+    assert not isinstance(changed.safety, DeferredSafety)  # any change: everything checked again
+
+
+def test_remembered_errors_still_refuse_a_start(tmp_path: Path) -> None:
+    import pytest
+
+    from bot.app import build_core
+    from bot.checked import CheckedCache
+    from bot.content.problems import ContentInvalid
+
+    root = make_root(tmp_path, slim=True)
+    (root / "content" / "style_rules.yaml").write_text("rules: [unclosed\n", encoding="utf-8")
+    cache = CheckedCache(tmp_path / "data")
+    for _ in range(2):  # checked, then remembered
+        with pytest.raises(ContentInvalid, match="style_rules.yaml"):
+            build_core(root, checked=cache)

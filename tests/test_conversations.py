@@ -71,3 +71,9 @@ def test_events_are_counted_but_topics_are_not(conversations: Conversations, sto
     assert store.event_total("not_sure") == 1
     events = {row["event"] for row in store.query("SELECT event FROM event_counts")}
     assert not any(event.startswith("topic:") for event in events)
+
+
+def test_no_lock_is_kept_for_a_chat_after_its_turn(conversations: Conversations) -> None:
+    for chat in range(50):
+        conversations.handle_text(chat, "/menu")
+    assert conversations._locks == {}

@@ -17,13 +17,13 @@ from bot.daily.buttons import Act, data
 from bot.daily.compose import reflection_message, reflections_by_id, special_keys
 from bot.daily.repository import DATE_KINDS, DailyRepository, Job, Subscription
 from bot.daily.schedule import hhmm, local_date, parse_hhmm
-from bot.daily.timeparse import MONTH_NAMES, MonthDay
+from bot.daily.timeparse import MonthDay
 from bot.daily.zones import Places, is_zone, local_now, place_name, zone
+from bot.engine.dates import Dates
 from bot.engine.types import Button, Effect, OutMessage
 from bot.engine.words import Words
 
 PRESET_TIMES = (("daily_label_morning", "0800"), ("daily_label_lunchtime", "1230"), ("daily_label_evening", "2000"))
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MAX_ZONE_BUTTONS = 8
 
 EffectHandler = Callable[[int, Effect], list[OutMessage]]
@@ -37,6 +37,7 @@ def now_of(effect: Effect) -> datetime:
 class DailyActions:
     def __init__(self, words: Words, repository: DailyRepository, places: Places | None = None) -> None:
         self.words = words
+        self.calendar = Dates(words)
         self.repository = repository
         self.places = places or Places()
         self.content = words.content
@@ -79,7 +80,7 @@ class DailyActions:
             return self.words.text("daily_when_today", time=clock)
         if local.date() == today + timedelta(days=1):
             return self.words.text("daily_when_tomorrow", time=clock)
-        day = f"{WEEKDAYS[local.weekday()]} {local.day} {MONTH_NAMES[local.month - 1]}"
+        day = self.calendar.weekday(local.date())
         return self.words.text("daily_when_later", day=day, time=clock)
 
     def time_buttons(self, mode: str) -> list[Button]:
@@ -247,10 +248,9 @@ class DailyActions:
             return self.not_subscribed()
         lines = [self.text("daily_dates_intro").strip()]
         shared = []
-        if sub.due_date:
-            shared.append(f"{self.text('daily_kind_due')}: {sub.due_date.words()}")
-        if sub.loss_date:
-            shared.append(f"{self.text('daily_kind_loss')}: {sub.loss_date.words()}")
+        for kind, value in (("due", sub.due_date), ("loss", sub.loss_date)):
+            if value:
+                shared.append(f"{self.text(f'daily_kind_{kind}')}: {self.calendar.day_month(value.month, value.day)}")
         if shared:
             lines.append(self.text("daily_dates_current", dates="; ".join(shared)))
         buttons = [self.button("daily_label_add_due", Act.DATE_ASK, "due"),

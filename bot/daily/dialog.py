@@ -20,6 +20,7 @@ from bot.daily.repository import DATE_KINDS
 from bot.daily.schedule import parse_hhmm
 from bot.daily.timeparse import MonthDay, parse_date, parse_time
 from bot.daily.zones import ZoneFinder, is_zone
+from bot.engine.dates import Dates
 from bot.engine.turn import Turn
 from bot.engine.types import Button, Effect, OutMessage, Reply
 from bot.text import Normaliser
@@ -55,10 +56,7 @@ STOP = re.compile(
 
 
 class DailyFeature:
-    commands = {
-        "daily": "gentle daily reflections, at a time you choose",
-        "stop": "stop the daily reflections",
-    }
+    commands: tuple[str, ...] = ("daily", "stop")
     verbs = frozenset({VERB})
     pending = frozenset({PENDING_TIME, PENDING_ZONE, PENDING_DATE})
 
@@ -215,7 +213,8 @@ class DailyFeature:
         return self._effect(turn, "daily_time", time=code, country=turn.state.country or "")
 
     def _confirm_date(self, turn: Turn, kind: str, value: MonthDay) -> Reply:
-        text = turn.text("daily_date_confirm", date=value.words(), kind=turn.words.text(f"daily_kind_{kind}"))
+        said = Dates(turn.words).day_month(value.month, value.day)
+        text = turn.text("daily_date_confirm", date=said, kind=turn.words.text(f"daily_kind_{kind}"))
         buttons = (self._button(turn, "daily_label_keep_date", Act.DATE_KEEP, kind, value.code()),
                    self._button(turn, "daily_label_dont_keep", Act.DATE_DISCARD))
         return turn.reply(OutMessage(text, buttons))

@@ -1,18 +1,8 @@
 """The sending loop: one scheduler for everyone, transport-free.
 
-``dispatch_due(now)`` repeatedly claims a small batch of due subscribers (one short SQLite
-transaction, run off the event loop), then sends that batch through ``sender`` paced by the rate
-limiter, then records outcomes (one more short transaction). Conversations keep being answered
-meanwhile: the loop only ever awaits (the limiter, the sender, a worker thread for SQLite).
-
-Outcomes: ok; blocked -> unsubscribed; retry_after(s) -> every sender pauses s seconds, then the
-same message is tried again; error -> the same reflection is tried again in 5 minutes (within the
-2-hour grace), without holding up anyone else.
-
-Other scheduled messages (the writing course's prompts, ``Scheduled``) go through the same loop
-and the same pace, after the reflections; they are sent once (their owner decides what a lost one
-means).
-"""
+Why and how: docs/daily.md, under "bot/daily/dispatcher.py". Other scheduled messages (the writing
+course's prompts, ``Scheduled``) go through the same loop at the same pace, after the reflections,
+each sent once."""
 
 from __future__ import annotations
 

@@ -1,13 +1,6 @@
 """Each person's own order of reflections, with no repeat until every one has been sent.
 
-The order is not stored as a list: a reflection's place is ``sha256(seed/cycle/id)``, with a random
-seed per subscriber. What is stored is the cycle number and the ids already sent in this cycle. So:
-
-* a restart changes nothing (the seed and the sent ids are in SQLite);
-* a reflection added to ``reflections.yaml`` mid-cycle simply joins the not-yet-sent pool, at its
-  own hashed place; a deleted one is never chosen again;
-* each cycle has a fresh order, and its first reflection is never the one just sent.
-"""
+Why and how: docs/daily.md, under "bot/daily/order.py"."""
 
 from __future__ import annotations
 

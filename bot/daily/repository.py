@@ -51,10 +51,6 @@ class Subscription:
     due_date: MonthDay | None
     loss_date: MonthDay | None
 
-    @property
-    def has_dates(self) -> bool:
-        return self.due_date is not None or self.loss_date is not None
-
     def paused_at(self, now: datetime) -> bool:
         return self.paused_indefinitely or (self.paused_until is not None and self.paused_until > now)
 

@@ -1,14 +1,6 @@
 """When the next reflection is due: pure functions of a local time, a time zone and a moment.
 
-A person chooses a wall-clock time ("08:00") in their zone; Feather stores the next send as a UTC
-instant and recomputes it after every send from the wall-clock time, never by adding 24 hours, so
-08:00 Europe/London stays 08:00 across clock changes. Two rules for days when clocks change:
-
-* a time that does not exist (01:30 on the spring-forward day in London) is sent at the next
-  valid minute (02:00 local, right after the clocks jump);
-* a time that happens twice (01:30 on the autumn day) is sent once, at its first occurrence
-  (``fold=0``); the second occurrence is on the same local date, which is already taken.
-"""
+Why and how: docs/daily.md, under "bot/daily/schedule.py"."""
 
 from __future__ import annotations
 
@@ -61,11 +53,6 @@ def next_send(at: time, zone_name: str, after: datetime, taken: date | None = No
             return candidate
     # Only reachable when ``taken`` lies in the future (a zone change eastwards): the day after it.
     return local_to_utc(max(day, taken or day) + timedelta(days=1), at, zone_name)
-
-
-def slot_date(scheduled: datetime, zone_name: str) -> date:
-    """The local date a scheduled send belongs to (its own local date)."""
-    return local_date(scheduled, zone_name)
 
 
 def late_send_allowed(scheduled: datetime, now: datetime) -> bool:

@@ -163,14 +163,12 @@ def _words_time(cleaned: str, period: str | None) -> time | None:
 
 
 # ----------------------------------------------------------------------------------- dates
-_MONTHS = {
+_MONTHS = {  # what people type; replies write dates with messages.yaml's names (bot/engine/dates.py)
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
     "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
     "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12,
     "dec": 12,
 }
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
-               "September", "October", "November", "December")
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _ORDINAL = r"(\d{1,2})(?:st|nd|rd|th)?"
 _MONTH = r"([a-z]+)\.?"
@@ -198,8 +196,6 @@ class MonthDay:
             return None
         return _valid(int(code[:2]), int(code[2:]))
 
-    def words(self) -> str:
-        return f"{self.day} {MONTH_NAMES[self.month - 1]}"
 
     def falls_on(self, day_of_year_month: int, day_of_month: int, leap_year: bool) -> bool:
         """True on this date; 29 February is remembered on 28 February in other years."""

@@ -21,7 +21,8 @@ from bot.engine.turn import Feature, Turn
 from bot.engine.types import Button, Effect, Incoming, OutMessage, Reply, UserState
 from bot.engine.words import Words
 from bot.matching import Matcher
-from bot.safety import SafetyDetector, SafetyResult
+from bot.safety import SafetyResult
+from bot.safety.deferred import Assessor
 from bot.text import Normaliser
 
 _COMMAND = re.compile(r"^/([A-Za-z_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.S)
@@ -39,7 +40,7 @@ class Engine:
     """Built once from content and its features; ``handle`` is deterministic for a state and input."""
 
     def __init__(self, content: Content, normaliser: Normaliser, matcher: Matcher,
-                 safety: SafetyDetector, features: Sequence[Feature] = ()) -> None:
+                 safety: Assessor, features: Sequence[Feature] = ()) -> None:
         self.content = content
         self.normaliser = normaliser
         self.matcher = matcher

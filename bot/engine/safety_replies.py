@@ -47,7 +47,7 @@ def _crisis_block(turn: Turn, country: Country) -> str:
     else:
         call = turn.text("crisis_call_local")
     lines = [call.strip()]
-    crisis = crisis_lines(country)
+    crisis = crisis_lines(turn.words, country)
     if crisis:
         lines += ["", turn.text("crisis_lines_heading"), *crisis]
     return "\n".join(lines)
@@ -82,9 +82,9 @@ def medical_messages(turn: Turn) -> list[OutMessage]:
     else:
         parts = [intro, ""]
         if country.emergency:  # "Anywhere else" has no number of its own: its advice says what to do
-            parts += [turn.text("medical_where", country=country.name), emergency_line(country)]
+            parts += [turn.text("medical_where", country=country.name), emergency_line(turn, country)]
         parts += [escape(line) for line in country.urgent_medical.splitlines() if line.strip()]
-        parts += [service_line(s) for s in country.services if s.medical]
+        parts += [service_line(words, s) for s in country.services if s.medical]
         messages.append(OutMessage("\n".join(parts)))
     buttons = (
         _button(words, "label_misread", callbacks.SAFE, "medmisread"),

@@ -8,15 +8,16 @@ from bot.content.model import Content, Country, Service
 from bot.engine import callbacks
 from bot.engine.turn import Turn
 from bot.engine.types import Button, OutMessage
+from bot.engine.words import Words
 
 
-def service_line(service: Service) -> str:
+def service_line(words: Words, service: Service) -> str:
     """One service in a short readable form; CONFLICT numbers carry their caution."""
     ways: list[str] = []
     if service.phone:
-        ways.append(f"call {escape(service.phone)}")
+        ways.append(words.text("helpline_call", phone=service.phone))
     if service.text:
-        ways.append(f"text {escape(service.text)}")
+        ways.append(words.text("helpline_text", number=service.text))
     if service.email:
         ways.append(escape(service.email))
     if service.website:
@@ -30,18 +31,18 @@ def _site(url: str) -> str:
     return url.removeprefix("https://").removeprefix("http://").removeprefix("www.").rstrip("/")
 
 
-def emergency_line(country: Country) -> str:
+def emergency_line(turn: Turn, country: Country) -> str:
     if country.emergency:
-        return f"In an emergency, call <b>{escape(country.emergency)}</b>."
-    return "In an emergency, call your local emergency number."
+        return turn.text("support_emergency", emergency=country.emergency)
+    return turn.text("support_emergency_local")
 
 
-def crisis_lines(country: Country) -> list[str]:
-    return [service_line(s) for s in country.crisis_services]
+def crisis_lines(words: Words, country: Country) -> list[str]:
+    return [service_line(words, s) for s in country.crisis_services]
 
 
-def support_lines(country: Country) -> list[str]:
-    return [service_line(s) for s in country.support_services]
+def support_lines(words: Words, country: Country) -> list[str]:
+    return [service_line(words, s) for s in country.support_services]
 
 
 def country_for(content: Content, code: str | None) -> Country | None:
@@ -54,10 +55,10 @@ def support_messages(turn: Turn, crisis_only: bool = False) -> list[OutMessage]:
     country = country_for(words.content, turn.state.country)
     if country is None:
         return [OutMessage(turn.text("support_ask_country"), words.country_buttons())]
-    lines = [turn.text("support_intro", country=country.name), emergency_line(country), ""]
-    lines += [turn.text("support_crisis_heading"), *crisis_lines(country)]
-    if not crisis_only and support_lines(country):
-        lines += ["", turn.text("support_other_heading"), *support_lines(country)]
+    lines = [turn.text("support_intro", country=country.name), emergency_line(turn, country), ""]
+    lines += [turn.text("support_crisis_heading"), *crisis_lines(words, country)]
+    if not crisis_only and support_lines(words, country):
+        lines += ["", turn.text("support_other_heading"), *support_lines(words, country)]
     buttons = (Button(words.text("label_country"), callbacks.encode(callbacks.SPECIAL, "country")),
                words.menu_button())
     return [OutMessage("\n".join(lines), buttons)]

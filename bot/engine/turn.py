@@ -43,8 +43,8 @@ class Turn:
 class Feature(Protocol):
     """A capability: its commands, its button verb, its pending questions, its text intercepts."""
 
-    commands: dict[str, str]
-    """Command name (without /) -> short description, for the command menu."""
+    commands: tuple[str, ...]
+    """Command names (without /); each one's line in the menu is messages.yaml's ``command_<name>``."""
     verbs: frozenset[str]
     pending: frozenset[str]
 

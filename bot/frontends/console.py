@@ -22,13 +22,16 @@ class ConsoleChat:
         self.out = out
         self.chat_id = chat_id
         self.choices: list[Button] = []
+        words = conversations.engine.words
+        self.intro, self.feather, self.you = (words.text(f"console_{k}") for k in ("intro", "feather", "you"))
 
     def show(self, messages: list[OutMessage]) -> None:
         self.choices = []
         for message in messages:
             lines = to_plain(message.text).strip().split("\n")
-            body = "\n".join(("         " + line) if line.strip() else "" for line in lines[1:])
-            self.out.write(f"\nFeather: {lines[0]}\n" + (body + "\n" if body else ""))
+            indent = " " * (len(self.feather) + 2)
+            body = "\n".join((indent + line) if line.strip() else "" for line in lines[1:])
+            self.out.write(f"\n{self.feather}: {lines[0]}\n" + (body + "\n" if body else ""))
             for button in message.buttons:
                 self.choices.append(button)
                 self.out.write(f"  [{len(self.choices)}] {button.label}\n")
@@ -47,11 +50,11 @@ class ConsoleChat:
     def run(self, stdin: TextIO = sys.stdin) -> None:
         interactive = stdin.isatty()
         if interactive:
-            self.out.write("Feather terminal chat. Type a message, a number to choose, /quit to leave.\n")
+            self.out.write(self.intro + "\n")
             self.send("/start")
         while True:
             if interactive:
-                self.out.write("\nYou: ")
+                self.out.write(f"\n{self.you}: ")
                 self.out.flush()
             line = stdin.readline()
             if not line or line.strip() in ("/quit", "/exit"):

@@ -47,10 +47,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
-from bot.safety.config import LEVELS, SafetyConfig, load_safety
+from bot.safety.config import LEVELS, SafetyConfig
 from bot.safety.dispatch import Entry, tag_of
 from bot.safety.learned import LearnedSafety
 from bot.text.normalise import MAX_INPUT_CHARS, Normaliser
@@ -79,13 +78,6 @@ class Hit:
     guard: str | None = None
 
 
-def _default_config(normaliser: Normaliser) -> SafetyConfig:
-    from bot import PROJECT_ROOT
-
-    config, _ = load_safety(PROJECT_ROOT / "content" / "safety.yaml", normaliser)
-    return config
-
-
 _SPACE = re.compile(" ")
 
 
@@ -97,17 +89,12 @@ def _word_starts(norm: str) -> list[int]:
 class SafetyDetector:
     """Classifies one message; cheap, thread-safe, built once from ``content/safety.yaml``."""
 
-    def __init__(self, normaliser: Normaliser, config: SafetyConfig | None = None,
+    def __init__(self, normaliser: Normaliser, config: SafetyConfig,
                  learned: LearnedSafety | None = None) -> None:
         self._normaliser = normaliser
-        self.config = config or _default_config(normaliser)
+        self.config = config
         self.learned = learned
         """The learned second reader (:mod:`bot.safety.learned`); None: patterns only."""
-
-    @classmethod
-    def from_file(cls, path: Path, normaliser: Normaliser) -> "SafetyDetector":
-        config, _ = load_safety(path, normaliser)
-        return cls(normaliser, config)
 
     # ------------------------------------------------------------------ public
     def assess(self, text: str) -> SafetyResult:

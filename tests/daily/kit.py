@@ -38,7 +38,7 @@ def small_content(count: int = 5, base: Content | None = None) -> Content:
 
 
 FakeTime = SteppedTime
-"""The daily tests' name for :class:`bot.clock.SteppedTime`."""
+"""The daily tests' name for :class:`tests.support.clocks.SteppedTime`."""
 
 
 @dataclass

@@ -77,7 +77,7 @@ def test_ten_thousand_due_at_once_at_25_per_second_while_conversations_are_answe
     assert busiest_second([s.at for s in sender.sent]) <= settings.daily_rate + dispatcher.limiter.capacity
     assert len({s.chat_id for s in sender.sent}) == 10_000
     for _sent_before, sent_after, _fake_waited, wall_waited, reply in turns:
-        assert "What time of day would suit you?" in reply[0].text
+        assert reply[0].text == core.content.messages["daily_intro"][0]
         assert sent_after < 10_000  # answered while the batch was still going
         assert wall_waited < 1.0  # and did not wait for it
     print(f"\n10,000 reflections: {simulated:.1f} s simulated at {settings.daily_rate:.0f}/s "

@@ -90,11 +90,10 @@ def test_things_that_are_not_dates(text: str) -> None:
     assert parse_date(text) is None
 
 
-def test_a_date_travels_as_four_digits_and_reads_as_words() -> None:
+def test_a_date_travels_as_four_digits() -> None:
     assert MonthDay(3, 12).code() == "0312"
     assert MonthDay.from_code("0312") == MonthDay(3, 12)
     assert MonthDay.from_code("1332") is None
-    assert MonthDay(3, 12).words() == "12 March"
 
 
 def test_29_february_is_remembered_on_the_28th_in_other_years() -> None:

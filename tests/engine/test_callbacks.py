@@ -58,7 +58,8 @@ def test_decode_never_raises_and_only_accepts_well_formed(data: str) -> None:
     press = decode(data)
     if press is not None:
         assert len(data.encode()) <= MAX_BUTTON_DATA
-        assert encode(press.verb, press.arg) == data or data.endswith(":")
+        # "verb:" with nothing after the colon is the same press as "verb", which is how it encodes
+        assert encode(press.verb, press.arg) == (data[:-1] if not press.arg and data.endswith(":") else data)
 
 
 @settings(derandomize=True)

@@ -39,7 +39,7 @@ def datas(messages: list[OutMessage]) -> set[str]:
 class Swallow:
     """A feature whose pending question takes any text at all as its answer."""
 
-    commands: dict[str, str] = {}
+    commands: tuple[str, ...] = ()
     verbs = frozenset({"zz"})
     pending = frozenset({"zz_question"})
 

@@ -1,19 +1,6 @@
 """One chat sending far too fast is slowed down, politely and once, without touching anyone else.
 
-A token bucket per chat: ``capacity`` messages at once (a person pasting a long text that Telegram
-splits into parts, or tapping quickly through a flow, still fits), then one more every
-``1 / per_second`` seconds: a pace no person keeps up for long, and a script or a stuck key does. A message with no
-token left is set aside unread; the first one set aside in an episode gets messages.yaml's
-``slow_down`` (once), the rest nothing. The episode ends when the bucket has filled up again, so a
-flood that goes on for a minute is still answered once.
-
-Safety comes first even here: in each episode one message that the safety check reads as a crisis
-or urgent medical message, or ``/help``, goes through to the engine as usual (``may_check`` bounds
-how many set-aside messages are checked, so a flood cannot buy unlimited safety checks).
-
-The clock is injectable (``monotonic``), so tests move time instead of waiting. Memory is bounded:
-chats whose bucket is full again are forgotten once more than ``max_chats`` are tracked.
-"""
+Why and how: docs/telegram.md, under "bot/frontends/telegram/flood.py"."""
 
 from __future__ import annotations
 

@@ -1,13 +1,6 @@
 """Telegram updates in, ``Conversations`` turns out: the thin translation and nothing more.
 
-Everything a person can do in a private chat ends in one of four places: a text or command
-(``on_text``), a button press (``on_button``), a voice-like message (``on_voice``) or any other
-attachment (``on_attachment``). The engine is synchronous (SQLite), so each turn runs in a
-worker thread and the event loop stays free for other chats.
-
-A chat that sends far too fast is slowed down here, before the engine (``flood.FloodGuard``):
-told once, politely, with the rest set aside unread; a crisis still goes through.
-"""
+Why and how: docs/telegram.md, under "bot/frontends/telegram/handlers.py"."""
 
 from __future__ import annotations
 

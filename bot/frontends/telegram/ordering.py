@@ -1,15 +1,6 @@
 """Updates from different chats run side by side; updates from one chat run one at a time, in order.
 
-With PTB's plain ``concurrent_updates``, two quick messages from the same person could be
-answered out of order, or their replies interleaved. Here each chat has a FIFO lock held for the
-whole turn, reading and replying, so one slow chat never holds up another and no chat is ever
-answered out of order. (``Conversations`` also locks per chat, but only around the engine.)
-
-A chat that floods (more than ``max_per_chat`` updates waiting) has the excess dropped and
-logged (once per burst), so it cannot take every processing slot from everyone else. What gets
-through is then paced by ``flood.FloodGuard`` in the handlers. A message the safety check calls
-urgent (a crisis, urgent medical signs) is never dropped here, whatever the queue.
-"""
+Why and how: docs/telegram.md, under "bot/frontends/telegram/ordering.py"."""
 
 from __future__ import annotations
 

@@ -1,20 +1,6 @@
 """Every Bot API call (except getUpdates) rate-limited and retried when Telegram stumbles.
 
-PTB's ``AIORateLimiter`` keeps Feather under Telegram's flood limits and, with ``max_retries``,
-waits out a ``RetryAfter`` (HTTP 429) before trying again. It does not retry anything else: a
-dropped connection, a timeout or a Telegram 5xx reaches the caller as ``NetworkError``. This
-subclass retries those too, with exponential backoff, so a reply still arrives after a blip. An
-answer that is not JSON at all (PTB: "Invalid server response", e.g. a proxy's error page with
-status 200) is retried the same way: like a timeout, it says nothing about whether the call worked.
-
-Not retried: ``BadRequest`` (a subclass of ``NetworkError``, but the request itself is wrong),
-``Forbidden`` (the person blocked the bot) and everything else. getUpdates never comes here:
-PTB's polling loop has its own backoff, and start-up calls (getMe, setWebhook, deleteWebhook)
-are left to PTB's bootstrap retries.
-
-A timed-out send may in rare cases have reached Telegram already; retrying it can then show the
-message twice. For a companion that may be sending helplines, twice is better than never.
-"""
+Why and how: docs/telegram.md, under "bot/frontends/telegram/retrying.py"."""
 
 from __future__ import annotations
 

@@ -183,6 +183,7 @@ class _Lifecycle:
             await application.bot.set_my_commands(command_menu(runtime.core.engine.words, runtime.core.engine.features))
         except TelegramError as exc:
             log.warning("could not set the command menu (%s); carrying on", type(exc).__name__)
+        runtime.core.warm_up()  # the safety patterns compile now, beside the first poll
         for task in self.background:
             runtime.tasks.append(asyncio.create_task(_guarded(task, runtime), name=_name(task)))
         runtime.started = True

@@ -1,12 +1,6 @@
 """Long replies cut into messages Telegram accepts, at the gentlest boundary that fits.
 
-Telegram takes at most 4096 characters per message, counted after the HTML is parsed (tags do
-not count) in UTF-16 code units. A longer text is cut at the last paragraph break that fits,
-else the last line break, else the last space, else hard (a break is only taken early, leaving
-a short part, when there is none later in the window). Cuts never fall inside a tag or an
-entity (``&amp;``), and tags open across a cut are closed before it and reopened after it, so
-every part is valid HTML on its own.
-"""
+Why and how: docs/telegram.md, under "bot/frontends/telegram/splitting.py"."""
 
 from __future__ import annotations
 

@@ -1,13 +1,6 @@
 """Webhook mode's two details PTB leaves open: which local path, and how big a request may be.
 
-PTB's webhook server (tornado) refuses with 403, before parsing the update, any request without
-the right ``X-Telegram-Bot-Api-Secret-Token`` header, and any that is not
-``Content-Type: application/json``. What it does not limit is size: tornado's default is 100 MB
-per request, read into memory whole (and read before the secret is even checked). Telegram's
-updates are a few kilobytes, so Feather caps bodies at ``MAX_WEBHOOK_BODY``: a request that
-declares more is refused with 400 before its body is read, and a chunked one is cut off as soon
-as it passes the cap. Slow senders get ``BODY_TIMEOUT`` seconds.
-"""
+Why and how: docs/telegram.md, under "bot/frontends/telegram/webhook.py"."""
 
 from __future__ import annotations
 
