@@ -76,10 +76,13 @@ REQUIRED_MESSAGES += (  # /mydata's plain labels and the flood notice (bot/conve
     "mydata_daily_subscriptions_sent_ids", "mydata_daily_subscriptions_due_date",
     "mydata_daily_subscriptions_loss_date", "mydata_daily_subscriptions_created_at",
     "mydata_daily_subscriptions_updated_at", "mydata_paused_indefinitely", "slow_down",
+    "mydata_state_writing", "mydata_writing_open", "mydata_writing_written", "mydata_writing_scheduled",
+    "mydata_writing_paused", "mydata_heading_writing_schedule", "mydata_writing_schedule_prompt",
+    "mydata_writing_schedule_due_utc", "mydata_writing_schedule_created_at",
 )
 REQUIRED_MESSAGES += (  # the command menu, helplines and dates (telegram/commands.py, engine/support.py, dates.py)
     "command_start", "command_menu", "command_help", "command_about", "command_country", "command_privacy",
-    "command_mydata", "command_forget", "command_daily", "command_stop",
+    "command_mydata", "command_forget", "command_daily", "command_stop", "command_write",
     "support_emergency", "support_emergency_local", "helpline_call", "helpline_text",
     "date_months", "date_weekdays", "date_day_month", "date_day_month_year", "date_weekday_day_month",
     "date_moment_utc", "console_intro", "console_feather", "console_you",

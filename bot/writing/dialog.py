@@ -42,7 +42,7 @@ def person_of(state: UserState) -> Person:
 
 
 class WritingFeature:
-    commands = {COMMAND: "write to your baby: gentle prompts, one at a time"}
+    commands: tuple[str, ...] = (COMMAND,)
     verbs = frozenset({VERB})
     pending: frozenset[str] = frozenset()
 
