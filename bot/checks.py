@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 
 from bot.content import style
 from bot.content.loader import Loaded
-from bot.content.model import TOPICS, Content, Flow
+from bot.content.model import SPECIAL_TARGETS, TOPICS, Content, Flow
 from bot.content.problems import Problem
 from bot.content.yamlsrc import Where
 from bot.engine import callbacks
@@ -251,7 +251,10 @@ def _menu_checks(content: Content) -> list[Problem]:
     problems = []
     for theme in content.menu:
         for flow_id in theme.flows:
-            if flow_id not in content.flows:
+            if flow_id in SPECIAL_TARGETS and f"label_special_{flow_id}" not in content.messages:
+                problems.append(Problem(theme.where, f"theme '{theme.id}' lists '{flow_id}': messages.yaml needs "
+                                                     f"'label_special_{flow_id}' for its button"))
+            elif flow_id not in content.flows and flow_id not in SPECIAL_TARGETS:
                 problems.append(Problem(theme.where, f"theme '{theme.id}' lists unknown flow '{flow_id}'"))
         try:
             callbacks.encode("t", theme.id)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from html import escape
 
-from bot.content.model import Content, Flow, Node
+from bot.content.model import SPECIAL_TARGETS, Content, Flow, Node
 from bot.engine import callbacks
 from bot.engine.countries import CountryFinder
 from bot.engine.safety_replies import checkin_reply, help_reply, safe_reply, safety_reply
@@ -181,7 +181,8 @@ class Engine:
         theme = next((t for t in self.content.menu if t.id == theme_id), None)
         if theme is None:
             return turn.unknown_button_reply()
-        buttons = tuple(self.words.flow_button(f) for f in theme.flows if f in self.content.flows)
+        buttons = tuple(self.words.flow_button(f) if f in self.content.flows else self.words.special_button(f)
+                        for f in theme.flows if f in self.content.flows or f in SPECIAL_TARGETS)
         return turn.reply(OutMessage(turn.text("theme_prompt"), buttons + (self.words.menu_button(),)))
 
     def _special(self, turn: Turn, target: str) -> Reply:
