@@ -1,18 +1,5 @@
-"""Where someone is in the writing course, and what each choice does to it: pure, no I/O.
-
-The course keeps the least that works: which prompt, in what status, and one moment. Nothing
-someone writes ever reaches this module (not even its length): a piece of writing only moves the
-status from "open" to "written".
-
-* ``open``: prompt ``step`` is shown and their words are welcome (``at``: when it was shown).
-* ``written``: they wrote for prompt ``step`` (``at``: when); more messages are more of the same.
-* ``scheduled``: prompt ``step`` is due; when is kept with the sending loop's index
-  (``repository.py``), which sends it as a turn of its own (``dialog.py``, "due").
-* ``paused``: prompt ``step`` comes next, when they ask; nothing is sent by itself. A crisis or a
-  check-in during the course leaves it here.
-
-A finished or stopped course is ``None``: nothing is kept of it.
-"""
+"""Where someone is in the writing course (a prompt, a status, one moment) and what each choice does
+to it: pure, no I/O, never anything they wrote. Statuses and why: docs/writing.md."""
 
 from __future__ import annotations
 

@@ -1,13 +1,6 @@
-"""The writing course as an engine Feature: /write, the ``wr`` buttons, and their words at a prompt.
-
-Safety has already run when anything here is called (the engine checks every message first), and
-a message with any safety signal is left to the engine. A crisis, urgent-medical reply or check-in
-during the course pauses it (``on_risk``); only the person resumes it.
-
-What someone writes is looked at for one thing only: is the whole message "skip", "pause" or
-"stop"? Otherwise it is a piece of writing, and all that changes is the status of the position.
-The text goes nowhere: not into the state, an effect, an event or a log line.
-"""
+"""The writing course as an engine Feature: /write, the ``wr`` buttons, their words at a prompt, and
+the pause after a safety reply (``on_risk``). A message is looked at for one thing only, whether it
+is all "skip", "pause" or "stop"; otherwise it is writing, and goes nowhere (docs/writing.md)."""
 
 from __future__ import annotations
 
