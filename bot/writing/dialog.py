@@ -55,7 +55,9 @@ class WritingFeature:
         step = int(rest) if rest.isdigit() else None
         position = position_of(turn.state)
         now = turn.incoming.now
-        if action == "go" or action == "ov":
+        if action == "go" and position is not None:
+            return self._where_you_are(turn, position)  # "Begin" on an old message: never lose the place
+        if action in ("go", "ov"):
             return self._show(turn, steps.begin(now), events=["writing_begin"], unschedule=position is not None)
         if action == "rs":
             return turn.reply(*self.views.research())
@@ -178,6 +180,8 @@ class WritingFeature:
         if steps.finished(position, self.course.total):
             keep(turn.state, None)
             return turn.reply(*self.views.finished(), events=["writing_finished"])
+        if position.status == "open" and position.listening(turn.incoming.now):
+            return self._show(turn, position)  # the prompt at hand, again
         return turn.reply(*self.views.welcome_back(position))
 
     @staticmethod

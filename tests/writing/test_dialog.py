@@ -4,6 +4,8 @@ safety reply pausing a scheduled course, what the effects carry)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.app import Core
 from bot.conversations import Conversations
 from bot.engine.types import Incoming
@@ -42,9 +44,11 @@ def test_a_button_from_an_older_prompt_does_not_act_on_the_current_one(
     begin(conversations, clock)
     conversations.handle_button(CHAT, "wr:sk/0")  # prompt 1 skipped: prompt 2 is open
     assert position(store) == Position(1, "open", clock.now())
+    clock.advance(seconds=20)
     again = conversations.handle_button(CHAT, "wr:sk/0")  # the same Skip, pressed again later
-    assert "Welcome back" in text_of(again) and position(store) == Position(1, "open", clock.now())
-    assert "Skip" not in " ".join(labels(again))
+    shown_at = clock.now() - timedelta(seconds=20)
+    assert "Prompt 2 of 9" in text_of(again) and position(store) == Position(1, "open", shown_at)
+    assert [b.data for m in again for b in m.buttons][0] == "wr:sk/1"  # the prompt at hand, shown again
 
 
 def test_parts_of_one_letter_get_one_thanks_and_a_later_part_a_short_word(
@@ -102,3 +106,18 @@ def test_effects_carry_a_prompt_number_and_a_time_never_the_words(core: Core, cl
     assert effect.kind == "writing_ack" and set(effect.data) == {"now", "step", "variant", "first"}
     assert all(LETTER not in v and str(len(LETTER)) != v for v in effect.data.values())
     assert set(state.state.writing) == {"step", "status", "at"}
+
+
+def test_begin_on_an_old_message_never_loses_the_place(
+        conversations: Conversations, store: Store, clock: FixedClock) -> None:
+    begin(conversations, clock)
+    conversations.handle_text(CHAT, LETTER)
+    conversations.handle_button(CHAT, "wr:nx/0")
+    clock.advance(hours=13)  # prompt 2 no longer listening
+    again = conversations.handle_button(CHAT, "wr:go")
+    assert "Welcome back" in text_of(again) and "prompt 2 of 9" in text_of(again)
+    assert position(store) is not None and position(store).step == 1  # type: ignore[union-attr]
+    restarted = conversations.handle_button(CHAT, "wr:ov")  # "Start again" does start again
+    assert "Prompt 1 of 9" in text_of(restarted) and position(store) == Position(0, "open", clock.now())
+    shown_again = conversations.handle_text(CHAT, "/write")  # at an open prompt: that prompt again
+    assert "Prompt 1 of 9" in text_of(shown_again) and "Welcome back" not in text_of(shown_again)
