@@ -115,7 +115,8 @@ class WritingFeature:
         if not first_part and steps.same_letter(position, turn.incoming.now):
             return turn.reply()  # a long letter Telegram split in parts: one thanks is enough
         return self._effect(turn, "writing_ack", events=["writing_piece"] if first_part else [],
-                            step=str(position.step), variant=str(turn.state.turn + position.step), first="1" if first_part else "")
+                            step=str(position.step), variant=str(turn.state.turn + position.step),
+                            first="1" if first_part else "")
 
     def on_risk(self, turn: Turn) -> list[Effect]:
         """A crisis, urgent-medical reply or check-in: the course pauses and stays paused until the
