@@ -19,8 +19,10 @@ _HELP = frozenset({"help", "sos", "urgent", "help me", "emergency", "i need help
 """Left to the engine's help reply (it comes after features' intercepts)."""
 
 
-def position_of(state: UserState) -> Position | None:
-    return Position.from_dict(state.writing)
+def position_of(state: UserState, total: int) -> Position | None:
+    """The kept position, if it still fits the course (a shorter course after an edit: none)."""
+    position = Position.from_dict(state.writing)
+    return position if position is not None and position.step < total else None
 
 
 def keep(state: UserState, position: Position | None) -> None:
@@ -45,7 +47,7 @@ class WritingFeature:
 
     # ----------------------------------------------------------------- the engine's calls
     def on_command(self, turn: Turn, command: str, args: str) -> Reply:
-        position = position_of(turn.state)
+        position = position_of(turn.state, self.course.total)
         if position is None:
             return turn.reply(*self.views.framing(), events=["writing_offered"])
         return self._where_you_are(turn, position)
@@ -53,7 +55,7 @@ class WritingFeature:
     def on_button(self, turn: Turn, verb: str, arg: str) -> Reply:
         action, _, rest = arg.partition("/")
         step = int(rest) if rest.isdigit() else None
-        position = position_of(turn.state)
+        position = position_of(turn.state, self.course.total)
         now = turn.incoming.now
         if action == "go" and position is not None:
             return self._where_you_are(turn, position)  # "Begin" on an old message: never lose the place
@@ -98,7 +100,7 @@ class WritingFeature:
 
     def intercept(self, turn: Turn, text: str) -> Reply | None:
         """Their words at a prompt: "skip" / "pause" / "stop", or a piece of writing."""
-        position = position_of(turn.state)
+        position = position_of(turn.state, self.course.total)
         if position is None or not position.listening(turn.incoming.now):
             return None
         if _plain(text) in _HELP or turn.safety.level is not None:
@@ -121,7 +123,7 @@ class WritingFeature:
     def on_risk(self, turn: Turn) -> list[Effect]:
         """A crisis, urgent-medical reply or check-in: the course pauses and stays paused until the
         person resumes it. Nothing is said about it here: the safety reply is the whole reply."""
-        position = position_of(turn.state)
+        position = position_of(turn.state, self.course.total)
         if position is None or position.status == "paused":
             return []
         keep(turn.state, steps.pause(position))

@@ -121,3 +121,11 @@ def test_begin_on_an_old_message_never_loses_the_place(
     assert "Prompt 1 of 9" in text_of(restarted) and position(store) == Position(0, "open", clock.now())
     shown_again = conversations.handle_text(CHAT, "/write")  # at an open prompt: that prompt again
     assert "Prompt 1 of 9" in text_of(shown_again) and "Welcome back" not in text_of(shown_again)
+
+
+def test_a_position_beyond_a_shorter_course_is_no_position(
+        conversations: Conversations, store: Store, clock: FixedClock) -> None:
+    store.query("INSERT INTO chats (chat_id, state, created_at, updated_at) VALUES (?, ?, ?, ?)",
+                (CHAT, '{"writing": {"step": "42", "status": "paused"}}', "x", "x"))
+    reply = conversations.handle_text(CHAT, "/write")
+    assert "isn't therapy" in text_of(reply)  # offered afresh, not a crash
