@@ -30,10 +30,15 @@ def keep(state: UserState, position: Position | None) -> None:
     state.writing = position.to_dict() if position is not None else {}
 
 
-def person_of(state: UserState) -> Person:
-    """Role and baby's name, when the person chose to let Feather keep them (loss-aware profile).
-    Hook: until that profile exists, every prompt uses its words for anyone."""
-    return Person()
+def person_of(incoming: object) -> Person:
+    """Role and baby's name, when the person chose to let Feather keep them: the loss-aware profile
+    of issue 12 (``Incoming.kept``: role, kind, month, name), read by name so this works before and
+    after that branch lands. Without it, every prompt uses its words for anyone."""
+    kept = getattr(incoming, "kept", None)
+    if kept is None:
+        return Person()
+    role, name = getattr(kept, "role", None), getattr(kept, "name", None)
+    return Person(role if isinstance(role, str) else None, name if isinstance(name, str) and name else None)
 
 
 class WritingFeature:
@@ -139,7 +144,7 @@ class WritingFeature:
         if position is None:
             messages += self.views.finished()
             return turn.reply(*messages, effects=effects, events=[*(events or []), "writing_finished"])
-        messages += self.views.prompt(position, person_of(turn.state), lead)
+        messages += self.views.prompt(position, person_of(turn.incoming), lead)
         return turn.reply(*messages, effects=effects, events=events)
 
     def _skip(self, turn: Turn, position: Position) -> Reply:

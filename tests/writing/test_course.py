@@ -4,11 +4,17 @@ what is kept (three short values, never anything written)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
+from types import SimpleNamespace
 
 import pytest
 
+from bot import PROJECT_ROOT
+from bot.engine.types import Button
 from bot.writing import course as steps
+from bot.writing.content import load_writing
 from bot.writing.course import LISTENING, Position, typed_choice
+from bot.writing.dialog import person_of
+from bot.writing.views import Person, Views
 
 NOW = datetime(2026, 3, 4, 21, 10, tzinfo=UTC)
 TOTAL = 9
@@ -106,3 +112,30 @@ def test_parts_of_one_long_letter_are_told_from_a_later_message() -> None:
     assert steps.same_letter(written, NOW + timedelta(seconds=2))
     assert not steps.same_letter(written, NOW + steps.PARTS)
     assert not steps.same_letter(Position(2, "open", NOW), NOW)
+
+
+# ------------------------------------------------------------------------------------------------ who writes
+
+
+def test_a_prompt_fits_the_role_first_then_the_name_and_always_has_words_for_anyone() -> None:
+    course, _ = load_writing(PROJECT_ROOT)
+    first = next(p for p in course.prompts if p.id == "beginning")
+    assert first.text_for() == first.variants["text"]
+    assert first.text_for(None, "Ivy") == first.variants["text_name"].replace("{name}", "Ivy")
+    assert first.text_for("partner") == first.variants["partner"]
+    assert first.text_for("partner", "Ivy") == first.variants["partner_name"].replace("{name}", "Ivy")
+    assert first.text_for("relative", "Ivy") == first.variants["text_name"].replace("{name}", "Ivy")
+    carry = next(p for p in course.prompts if p.id == "carry")  # no partner wording: the named one
+    assert carry.text_for("partner", "Ivy") == carry.variants["text_name"].replace("{name}", "Ivy")
+    hardest = next(p for p in course.prompts if p.id == "hardest")  # words for anyone only
+    assert hardest.text_for("partner", "Ivy") == hardest.variants["text"]
+
+
+def test_a_kept_profile_reaches_the_prompt_with_the_name_escaped() -> None:
+    assert person_of(SimpleNamespace()) == Person()  # before the loss-aware profile exists
+    kept = SimpleNamespace(kept=SimpleNamespace(role="partner", name="<Ivy>", kind="stillbirth"))
+    person = person_of(kept)
+    assert person == Person("partner", "<Ivy>")
+    course, _ = load_writing(PROJECT_ROOT)
+    [message] = Views(course, Button("Menu", "m")).prompt(Position(0, "open", NOW), person)
+    assert "Let's begin with &lt;Ivy&gt;" in message.text and "about the pregnancy" in message.text
