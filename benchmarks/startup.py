@@ -65,7 +65,8 @@ def instrument(app: ModuleType, out: Path, extra: dict[str, float]) -> Callable[
 
 def run(subscribers: int = 100_000, repeats: int = 3) -> dict:
     """Seconds from spawning the process to its first getUpdates: ``first`` (files not checked
-    before, one per repeat) and ``restart`` (the same files again), with the timings inside."""
+    before, one per repeat) and ``restart`` (the same files again), with the timings inside, and
+    the minimal echo bot's (benchmarks/bots.py) right after, as the machine's floor at the time."""
     import shutil
     import tempfile
 
@@ -73,7 +74,8 @@ def run(subscribers: int = 100_000, repeats: int = 3) -> dict:
     from benchmarks.e2e import BotProcess, make_store
     from tests.support.fake_bot_api import FakeBotApi
 
-    results: dict = {"subscribers": subscribers, "first": [], "restart": [], "timings_first": [], "timings_restart": []}
+    results: dict = {"subscribers": subscribers, "first": [], "restart": [], "echo": [],
+                     "timings_first": [], "timings_restart": []}
     base = Path(tempfile.mkdtemp(prefix="feather-startup-"))
     try:
         template = make_store(base / "template.sqlite3", subscribers)
@@ -87,6 +89,9 @@ def run(subscribers: int = 100_000, repeats: int = 3) -> dict:
                     bot.stop()
                     results[kind].append(bot.startup)
                     results[f"timings_{kind}"].append(bot.timings)
+                echo = BotProcess("echo", api, folder, lifted=False).start()  # the machine's floor, now
+                echo.stop()
+                results["echo"].append(echo.startup)
     finally:
         shutil.rmtree(base, ignore_errors=True)
     return results

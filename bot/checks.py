@@ -7,11 +7,12 @@ on errors. Kept as small named functions so a new rule is one more function in `
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from bot.content import style
 from bot.content.loader import Loaded
@@ -235,13 +236,19 @@ def _alike_examples(content: Content, normaliser: Normaliser) -> list[Problem]:
             problems.append(Problem(example.where, f"example '{example.text}' ({topic}) is the same to "
                                                    f"the matcher as '{other_text}' ({other_topic}) at {other_where}"))
         seen.setdefault(key, (topic, example.where, example.text))
-    # Strings this alike differ in length by a few per cent at most: compare only near lengths.
+    # Strings this alike differ in length by a few per cent at most: compare only near lengths
+    # (rapidfuzz scores a window at once; its results are put back in length order).
     by_length = sorted(prepared, key=lambda item: len(item[0]))
+    keys = [key for key, _, _ in by_length]
+    lengths = [len(key) for key in keys]
     for i, (key_a, topic_a, ex_a) in enumerate(by_length):
-        for key_b, topic_b, ex_b in by_length[i + 1:]:
-            if len(key_b) > len(key_a) * (200 / ALIKE - 1) + 1:
-                break
-            if topic_a != topic_b and key_a != key_b and len(key_a) > 12 and fuzz.ratio(key_a, key_b) >= ALIKE:
+        if len(key_a) <= 12:
+            continue
+        end = bisect_right(lengths, len(key_a) * (200 / ALIKE - 1) + 1, lo=i + 1)
+        found = process.extract(key_a, keys[i + 1:end], scorer=fuzz.ratio, score_cutoff=ALIKE, limit=None)
+        for _, _, offset in sorted(found, key=lambda hit: hit[2]):
+            key_b, topic_b, ex_b = by_length[i + 1 + offset]
+            if topic_a != topic_b and key_a != key_b:
                 problems.append(Problem(ex_b.where, f"example '{ex_b.text}' ({topic_b}) is almost the same "
                                                     f"as '{ex_a.text}' ({topic_a}) at {ex_a.where}"))
     return problems

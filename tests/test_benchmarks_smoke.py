@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import accuracy, daily, e2e, matching, report
+from benchmarks import accuracy, daily, e2e, matching, report, startup
 from benchmarks.common import machine, stream_texts
 from benchmarks.synthetic import build_matcher, grow
 from tests.feather_testkit import real_core
@@ -97,3 +97,16 @@ def test_end_to_end_over_http_with_both_bots(end_to_end: Background) -> None:
     assert results["internal_errors"] == []
     text = report.render({"machine": machine(), "repeats": 1, "seconds": 1.0, "e2e": results}, "")
     assert "## End to end over HTTP" in text and "## Start-up" in text
+
+
+def test_the_start_up_section_measures_a_first_start_and_a_restart(tmp_path: Path) -> None:
+    results = {"machine": machine(), "repeats": 1, "quick": True, "seconds": 1.0,
+               "startup": startup.run(subscribers=30, repeats=1)}
+    start = results["startup"]
+    assert len(start["first"]) == len(start["restart"]) == len(start["echo"]) == 1
+    assert "step_check_content" in start["timings_first"][0]  # the first start checks the content
+    assert "step_check_content" not in start["timings_restart"][0]  # a restart remembers it
+    out = tmp_path / "benchmarks.md"
+    report.write(results, out)
+    text = out.read_text()
+    assert "## Start-up to the first poll" in text and "restart on the same content and code" in text

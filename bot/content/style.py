@@ -324,10 +324,18 @@ def find_hits(
     the same sentence; a hit after ``excuse`` (reported speech) in the same sentence; with
     ``skip_questions``, a hit in a question.
     """
-    clean = plain(text)
-    spans = _quoted_spans(clean)
+    return _hits(rule, plain(text), negation, excuse, skip_questions)
+
+
+def _hits(rule: Rule, clean: str, negation: re.Pattern[str], excuse: re.Pattern[str] | None,
+          skip_questions: bool) -> list[str]:
+    """``find_hits`` on text already made plain (most texts break no rule: quotes are only
+    looked for once one does)."""
+    spans: list[tuple[int, int]] | None = None
     hits = []
     for match in rule.pattern.finditer(clean):
+        if spans is None:
+            spans = _quoted_spans(clean)
         if any(a <= match.start() < b for a, b in spans):
             continue
         before = _before(clean, match.start())
@@ -348,10 +356,11 @@ def rule_hits(rules: StyleRules, group: str, text: str) -> list[tuple[Rule, str]
     """
     excuse = rules.reported_speech if group == "never_say" else None
     questions = group == "needs_sources"
+    clean = plain(text)
     return [
         (rule, hit)
         for rule in getattr(rules, group)
-        for hit in find_hits(rule, text, rules.negation, excuse, questions)
+        for hit in _hits(rule, clean, rules.negation, excuse, questions)
     ]
 
 

@@ -40,6 +40,11 @@ OUT_OF_SCOPE = "none"
 
 _CLAUSE_BREAK = re.compile(r"\s+(?:and|but|so|because|though)\s+")
 
+LIGHT_TERM = 0.2
+"""A term whose squared weight is below this (question words shared by hundreds of examples:
+"how", "what") is left out of the closest-example sums: it moves a score by a hair and costs the
+most time. It still counts in the topic vectors and in how much of the message is known."""
+
 FOLLOW_UP_WORDS = 9
 """Messages with at most this many content words may be read as follow-ups to the last topic."""
 
@@ -65,6 +70,9 @@ class Weights:
     everyday_bar: float = -10.0
     """A message is everyday (no topic) when (similarity to the everyday examples - similarity to
     the best topic) + everyday_log_odds x (log-odds of everyday vs that topic) >= everyday_bar."""
+    runner_up: float = 0.7
+    """A topic at least this likely, relative to the likeliest, may stand in for it when the
+    likeliest is too far from its examples."""
 
 
 @dataclass(frozen=True)
@@ -133,7 +141,11 @@ class Matcher:
             * (self.weights.once if examples_with_term[term] == 1 else 1.0)
             for term, topics in topics_with_term.items()
         }
-        self._vocabulary = sorted(self._idf)
+        by_initial: dict[str, list[str]] = defaultdict(list)
+        for term in sorted(self._idf):
+            if len(term) >= 5:
+                by_initial[term[0]].append(term)
+        self._vocabulary = dict(by_initial)
         self._examples: list[_Example] = []
         self._index: dict[str, list[int]] = defaultdict(list)
         centroid: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
@@ -167,11 +179,10 @@ class Matcher:
         """A known term for an unknown one when they are nearly the same (typos), else itself."""
         if term in self._idf or len(term) < 5:
             return term
-        found = process.extractOne(term, self._vocabulary, scorer=fuzz.ratio, score_cutoff=84)
-        # Typos rarely change the first letter; "along" is not a misspelt "long".
-        if found and len(found[0]) >= 5 and found[0][0] == term[0]:
-            return found[0]
-        return term
+        # Typos rarely change the first letter ("along" is not a misspelt "long"), so only known
+        # terms of five letters or more with the same first letter are searched: a twentieth of them.
+        found = process.extractOne(term, self._vocabulary.get(term[0], ()), scorer=fuzz.ratio, score_cutoff=84)
+        return found[0] if found else term
 
     def _sentences(self, text: str) -> list[list[str]]:
         """The message's terms, clause by clause, typos corrected and concepts applied.
@@ -211,12 +222,15 @@ class Matcher:
         root_mass = math.sqrt(known_mass)
         # Hot loop: plain dicts and lists, bound to locals (about 2x faster than attribute access).
         index, inverse_norm, topic_of = self._index, self._inverse_norm, self._topic_of
+        # Light terms are skipped only beside a weightier one: "for how many years" is all light.
+        light = LIGHT_TERM if any(weight * weight >= LIGHT_TERM for weight in known.values()) else 0.0
         dots: dict[int, float] = {}
         topic_dots: dict[str, float] = {}
         for term, weight in known.items():
             squared = weight * weight
-            for position in index.get(term, ()):
-                dots[position] = dots.get(position, 0.0) + squared
+            if squared >= light:
+                for position in index.get(term, ()):
+                    dots[position] = dots.get(position, 0.0) + squared
             for topic, value in self._topic_index.get(term, ()):
                 topic_dots[topic] = topic_dots.get(topic, 0.0) + weight * value
         best_example: dict[str, tuple[float, int]] = {}
@@ -273,9 +287,14 @@ class Matcher:
         too_little = not any(t in self._idf and t not in self._generic
                                             for s in sentences for t in s)
         similarity = self._similarities(windows, context_topic)
-        bonus = {t: self.weights.context_log_odds for t in family}
+        bonus = dict.fromkeys(family, self.weights.context_log_odds)
         posterior = self._bayes.posteriors([t for s in sentences for t in s], bonus)
         ranked = self._everyday_last(self._ranked(posterior, similarity), posterior, similarity)
+        if family and ranked and ranked[0] in family and context_topic != ranked[0] and \
+                similarity.get(context_topic or "", 0.0) >= similarity.get(ranked[0], 0.0):
+            # A follow-up as close to the last topic as to its neighbour stays where it was
+            # ("how can i help her" after partners' grief is still about the couple).
+            ranked = [context_topic or "", *(t for t in ranked if t != context_topic)]
         weak = ranked and (ranked[0] == OUT_OF_SCOPE or similarity.get(ranked[0], 0.0) < self.threshold)
         if weak and len(windows) > 1:
             # The best of many windows needs a higher bar than one whole message.
@@ -294,18 +313,29 @@ class Matcher:
                        similarity: dict[str, float]) -> list[str]:
         """The best real topic first, unless the message is everyday; then "none" first.
 
-        Everyday when the everyday examples are about as close as the topic's (similarity) and
-        their vocabulary about as likely (naive Bayes), weighed together (see Weights).
+        The best topic is the likeliest (naive Bayes), or, when that one is too far from its
+        examples, a nearly as likely one that is close enough ("when does it stop hurting").
+        Everyday when the everyday examples are about as close as that topic's (similarity) and
+        their vocabulary about as likely, weighed together (see Weights).
         """
         real = [t for t in ranked if t != OUT_OF_SCOPE]
         if not real:
             return ranked
-        top = real[0]
-        log_odds = math.log(max(posterior.get(OUT_OF_SCOPE, 0.0), 1e-300)) - math.log(max(posterior[top], 1e-300))
-        closeness = similarity.get(OUT_OF_SCOPE, 0.0) - similarity[top]
-        if closeness + self.weights.everyday_log_odds * log_odds >= self.weights.everyday_bar:
+        likeliest = real[0]
+        if similarity[likeliest] < self.threshold:
+            floor = self.weights.runner_up * posterior[likeliest]
+            close = next((t for t in real if posterior[t] >= floor and similarity[t] >= self.threshold), None)
+            if close is not None:
+                real = [close, *(t for t in real if t != close)]
+        if all(self._everyday(topic, posterior, similarity) for topic in {likeliest, real[0]}):
             return [OUT_OF_SCOPE, *real]
         return [*real, OUT_OF_SCOPE]
+
+    def _everyday(self, topic: str, posterior: dict[str, float], similarity: dict[str, float]) -> bool:
+        """The everyday examples are about as close, and their words about as likely, as ``topic``'s."""
+        log_odds = math.log(max(posterior.get(OUT_OF_SCOPE, 0.0), 1e-300)) - math.log(max(posterior[topic], 1e-300))
+        closeness = similarity.get(OUT_OF_SCOPE, 0.0) - similarity[topic]
+        return closeness + self.weights.everyday_log_odds * log_odds >= self.weights.everyday_bar
 
     def _ranked(self, posterior: dict[str, float], similarity: dict[str, float]) -> list[str]:
         """Topics with some similarity (and out-of-scope), most probable first, ties by name."""

@@ -17,7 +17,7 @@ GENERIC = frozenset(
     """how what when where why who which whose long often soon much many best good bad new old
     next last first time day days week weeks year years say said tell help keep fix make
     made go going went come came get give take want need should way ways idea ideas normal
-    difference between people person thing explain simply simple easy mean means meaning
+    difference between people person thing explain simply simple easy
     definition exactly worth""".split()
 )
 """Words that shape a question but say little about its subject: they count, but weakly."""
@@ -58,11 +58,20 @@ def _number(word: str) -> str:
     return word
 
 
+EXCESS = "too"
+"""What "too much", "too many", "too heavy" become: the question "is this too much?" is a topic's."""
+_EXCESS_AFTER = frozenset("much many heavy".split())
+
+
 def terms(words: list[str]) -> list[str]:
     """Stemmed content words, in order, duplicates kept; numbers folded (see ``_number``)."""
-    return [
+    found = [
         _number(w) if w.isdigit() else stem(w)
         for w in words
         if w not in STOPWORDS and (len(w) > 1 or w.isdigit())
     ]
+    if "too" in words:
+        pairs = zip(words, words[1:], strict=False)
+        found += [EXCESS for w, after in pairs if w == "too" and after in _EXCESS_AFTER]
+    return found
 

@@ -45,11 +45,6 @@ async def walk(dispatcher: Dispatcher, sender: RecordingSender, start: datetime,
     return sends
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return open_store(tmp_path)
-
-
 # ----------------------------------------------------------------------------------- local times
 
 

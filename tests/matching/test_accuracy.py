@@ -1,7 +1,7 @@
 """Matching quality on the project's own labelled messages (written apart from the dialog examples).
 
-Prints top-1 accuracy, off-topic rejection and follow-up accuracy, and fails below the targets:
-top-1 >= 85%, at most 10% of off-topic messages given a topic, follow-ups >= 75%.
+Prints top-1 accuracy, off-topic rejection and follow-up accuracy, and fails below the targets
+(issue 12): top-1 >= 90%, at most 5% of off-topic messages given a topic, follow-ups >= 75%.
 """
 
 from __future__ import annotations
@@ -58,8 +58,8 @@ def test_top1_accuracy_and_off_topic_rejection() -> None:
     off_rate = wrong_off_topic / len(off_topic)
     print(f"\ntop-1 accuracy {accuracy:.1%} ({correct}/{on_topic}); off-topic given a topic "
           f"{off_rate:.1%} ({wrong_off_topic}/{len(off_topic)}); commonest misses {misses.most_common(5)}")
-    assert accuracy >= 0.85
-    assert off_rate <= 0.10
+    assert accuracy >= 0.90
+    assert off_rate <= 0.05
 
 
 def test_follow_ups_are_read_in_context() -> None:
@@ -93,3 +93,14 @@ def test_what_the_content_does_not_know_gets_no_topic() -> None:
     assert predicted_topic("is it worth buying a games console now") == "none"
     assert predicted_topic("explain crypto simply") == "none"
     assert predicted_topic("is there a helpline I can call") == "resources"
+
+
+def test_the_issue_conversations_reach_the_right_topics() -> None:
+    """Issue 12: "will it get easier?" is about feelings; a partner asking how to help her stays
+    with the couple, a friend asking the same stays with supporting someone."""
+    assert predicted_topic("will it get easier?") == "grief_feelings"
+    assert predicted_topic("how do i support my wife") == "grief_partner"
+    assert predicted_topic("what can i do to help her", "grief_partner") == "grief_partner"
+    assert predicted_topic("what can i do to help her", "grief_supporting") == "grief_supporting"
+    assert predicted_topic("my daughter was stillborn two years ago") == "loss_story"
+    assert predicted_topic("is her soul in my cells") == "mc_meaning"
