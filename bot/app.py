@@ -10,11 +10,12 @@ from pathlib import Path
 from bot.checked import CheckedCache
 from bot.checks import check_content
 from bot.clock import Clock, SystemClock
-from bot.config import Settings
+from bot.config import SettingError, Settings, check_content_dir
+from bot.content.followon import without_follow_on
 from bot.content.loader import load_content
 from bot.content.model import Content
 from bot.content.problems import ContentInvalid, Problem
-from bot.conversations import Conversations
+from bot.conversations import Conversations, EffectHandler
 from bot.daily.actions import DailyActions
 from bot.daily.dialog import DailyFeature
 from bot.daily.dispatcher import POLL_SECONDS, DailyService, Dispatcher, Sender
@@ -67,6 +68,30 @@ class App:
     store: Store
     clock: Clock
     conversations: Conversations
+    on_reload: list[Callable[[Core], None]] = field(default_factory=list, repr=False)
+    """Who else holds content and must hear of a reload (the daily dispatcher)."""
+
+    def reload(self) -> tuple[bool, str]:
+        """Re-read and check the content folder (SIGHUP). On any error the content in use stays
+        and the line says why; otherwise new turns and reflections use the new content."""
+        root = self.core.root
+        try:
+            check_content_dir(root)
+            core = build_core(root, strict=False)
+        except (SettingError, OSError) as exc:
+            return False, f"content not reloaded ({exc}); still using the content loaded before"
+        errors = [p for p in core.problems if p.severity == "error"]
+        if errors:
+            shown, _ = without_follow_on(core.problems, root)
+            first = next(p for p in shown if p.severity == "error")
+            return False, (f"content not reloaded: {len(errors)} error(s), the first {first}; "
+                           f"still using the content loaded before (run --check for all)")
+        self.core = core
+        self.conversations.use(core.engine, feature_effects(core, self.store))
+        for listener in self.on_reload:
+            listener(core)
+        return True, (f"content reloaded from {root}: {len(core.content.flows)} flows, "
+                      f"{count_examples(core)} examples, {len(core.content.reflections)} reflections")
 
     def daily_service(self, sender: Sender, poll: float = POLL_SECONDS) -> DailyService | None:
         """The daily reflections loop on a front end's sender; None when FEATHER_DAILY_RATE is 0."""
@@ -76,6 +101,7 @@ class App:
                                    lambda chat, incoming: self.conversations.take_turn(chat, incoming).messages)
         dispatcher = Dispatcher(DailyRepository(self.store), self.core.content, sender,
                                 rate=self.settings.daily_rate, scheduled=prompts)
+        self.on_reload.append(lambda core: setattr(dispatcher, "content", core.content))
         return DailyService(dispatcher, self.clock, poll=poll)
 
 
@@ -126,12 +152,21 @@ def _build_safety(root: Path, normaliser: Normaliser, today: date) -> tuple[Safe
     return SafetyDetector(normaliser, config, learned), problems + learned_problems
 
 
-def build_conversations(core: Core, store: Store, clock: Clock | None = None) -> Conversations:
-    """Conversations over ``store``, with every feature's effects (daily: subscribe, pause, ...)."""
+def count_examples(core: Core) -> int:
+    return sum(len(flow.examples) for flow in core.content.flows.values())
+
+
+def feature_effects(core: Core, store: Store) -> dict[str, EffectHandler]:
+    """How the features' effects (daily: subscribe, pause, ...; writing: the schedule, replies that
+    depend on daily reflections) are applied, in this core's words."""
     daily = DailyActions(core.engine.words, DailyRepository(store), core.places)
     writing = WritingActions(core.writing.views, WritingSchedule(store), DailyRepository(store), daily.when)
-    return Conversations(core.engine, store, clock or SystemClock(),
-                         effects={**daily.handlers(), **writing.handlers()})
+    return {**daily.handlers(), **writing.handlers()}
+
+
+def build_conversations(core: Core, store: Store, clock: Clock | None = None) -> Conversations:
+    """Conversations over ``store``, with every feature's effects (daily: subscribe, pause, ...)."""
+    return Conversations(core.engine, store, clock or SystemClock(), effects=feature_effects(core, store))
 
 
 def build_app(settings: Settings, *, root: Path | None = None, core: Core | None = None,

@@ -48,7 +48,8 @@ REQUIRED_MESSAGES += (  # safety replies (bot/engine/safety_replies.py)
     "medical_where", "medical_misread", "checkin_ok",
 )
 REQUIRED_MESSAGES += (  # daily reflections (bot/daily)
-    "daily_intro", "daily_ask_time", "daily_ask_zone", "daily_ask_zone_change",
+    "daily_intro", "daily_ask_time", "daily_time_again", "daily_time_place_noted", "daily_zone_again",
+    "daily_date_again", "daily_ask_zone", "daily_ask_zone_change",
     "daily_ask_zone_several", "daily_subscribed", "daily_settings", "daily_settings_paused",
     "daily_settings_paused_until", "daily_updated", "daily_pause_ask", "daily_paused_days",
     "daily_paused_on", "daily_resumed", "daily_stopped", "daily_stop_none", "daily_now_again",

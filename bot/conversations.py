@@ -55,6 +55,12 @@ class Conversations:
         self._locks: dict[int, tuple[threading.Lock, int]] = {}
         self._locks_guard = threading.Lock()
 
+    def use(self, engine: Engine, effects: Mapping[str, EffectHandler]) -> None:
+        """New content (a reload): turns from now on use ``engine``; one under way finishes on
+        the engine it started with."""
+        self._effect_handlers = {**self._effect_handlers, **effects}
+        self.engine = engine
+
     def handle_text(self, chat_id: int, text: str, language_hint: str | None = None,
                     safety: SafetyResult | None = None) -> list[OutMessage]:
         """One text; ``safety``: its result when the front end already checked it."""

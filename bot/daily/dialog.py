@@ -18,8 +18,9 @@ from bot.daily.actions import PRESET_TIMES
 from bot.daily.buttons import VERB, Act, data
 from bot.daily.repository import DATE_KINDS
 from bot.daily.schedule import parse_hhmm
+from bot.daily.timefind import find_time
 from bot.daily.timeparse import MonthDay, parse_date, parse_time
-from bot.daily.zones import ZoneFinder, is_zone
+from bot.daily.zones import ZoneFinder, is_zone, place_name
 from bot.engine.dates import Dates
 from bot.engine.turn import Turn
 from bot.engine.types import Button, Effect, OutMessage, Reply
@@ -29,6 +30,11 @@ PENDING_TIME = "daily_time"
 PENDING_ZONE = "daily_zone"
 PENDING_DATE = "daily_date"
 PAUSES = {"3": "3", "7": "7", "0": ""}
+_ANSWER_WORDS = 5
+"""An answer to "what time?" or "where?" is short; a longer message is about something else."""
+_MOVED_ON = re.compile(r"\?$|^(?:no|nope|not now|no thanks?|no thank you|never ?mind|cancel|stop|later|maybe later|"
+                       r"forget it|leave it|skip|menu|help|thanks?|thank you|ok|okay)\b")
+"""Answers that are not an attempt at the question: they are not asked again."""
 
 _NOUN = r"(?:reflections?|messages?|msgs?|reminders?|thoughts?|quotes?|notes?|prompts?|texts?|check ins?)"
 _DAILY = r"(?:daily|morning|evening|nightly|every ?day)"
@@ -159,27 +165,67 @@ class DailyFeature:
     def on_pending(self, turn: Turn, text: str) -> Reply | None:
         pending = turn.state.pending
         if pending == PENDING_TIME:
-            typed = parse_time(text)
-            if typed is None:
-                return None
-            return self._time_chosen(turn, typed, change=turn.state.pending_data.get("mode") == "change")
+            return self._time_answer(turn, text)
         if pending == PENDING_ZONE:
             found = self.finder.find(text)
             if found is None:
-                return None
+                return self._ask_again(turn, text, "daily_zone_again")
             time_code = turn.state.pending_data.get("time", "")
             if found.zone:
-                turn.state.pending, turn.state.pending_data = None, {}
+                turn.forget_pending()
                 return self._effect(turn, "daily_zone", zone=found.zone, time=time_code, events=["daily_subscribe"])
             return self._effect(turn, "daily_zone_choices", zones=" ".join(found.choices), time=time_code)
         if pending == PENDING_DATE:
             typed_date = parse_date(text)
             if typed_date is None:
-                return None
+                return self._ask_again(turn, text, "daily_date_again")
             kind = turn.state.pending_data.get("kind", "due")
-            turn.state.pending, turn.state.pending_data = None, {}
+            turn.forget_pending()
             return self._confirm_date(turn, kind, typed_date)
         return None
+
+    def _time_answer(self, turn: Turn, text: str) -> Reply | None:
+        """A time (a whole answer, or one inside a sentence), or a place said first: kept as the
+        time zone and the time asked for again. Anything else: asked again once, with examples."""
+        data = turn.state.pending_data
+        change = data.get("mode") == "change"
+        typed = find_time(text)
+        if typed is not None:
+            if change or not (data.get("zone") or data.get("zones")):
+                return self._time_chosen(turn, typed, change)
+            code = f"{typed.hour:02d}{typed.minute:02d}"
+            turn.forget_pending()
+            if data.get("zone"):
+                return self._effect(turn, "daily_zone", zone=data["zone"], time=code, events=["daily_subscribe"])
+            return self._effect(turn, "daily_zone_choices", zones=data["zones"], time=code)
+        found = None if change or turn.safety.level is not None else self.finder.find(text)
+        if found is not None:
+            turn.state.pending_data = {**data, **({"zone": found.zone} if found.zone else
+                                                  {"zones": " ".join(found.choices)})}
+            place = place_name(found.zone) if found.zone else text.strip()
+            text_out = turn.text("daily_time_place_noted", place=place)
+            buttons = (*self._time_buttons(turn, Act.TIME), self._button(turn, "daily_label_not_now", Act.NOT_NOW))
+            return turn.reply(OutMessage(text_out, buttons))
+        return self._ask_again(turn, text, "daily_time_again")
+
+    def _ask_again(self, turn: Turn, text: str, key: str) -> Reply | None:
+        """A short answer not understood is asked again once, with examples. A second one, and a
+        message that is something else (longer than an answer, a question, a "no thanks", anything
+        the safety check noticed: "i feel so sad today, i can't stop crying") go on to ordinary
+        matching (None), so nothing a person says is met with "I couldn't find a time"."""
+        data = turn.state.pending_data
+        said = text.strip().lower()
+        if (data.get("asked_again") or turn.safety.level is not None or len(said.split()) > _ANSWER_WORDS
+                or _MOVED_ON.search(said)):
+            return None
+        turn.state.pending_data = {**data, "asked_again": "1"}
+        if key == "daily_time_again":
+            mode = Act.NEW_TIME if data.get("mode") == "change" else Act.TIME
+            buttons: tuple[Button, ...] = (*self._time_buttons(turn, mode),
+                                           self._button(turn, "daily_label_not_now", Act.NOT_NOW))
+        else:
+            buttons = (self._button(turn, "daily_label_not_now", Act.NOT_NOW),)
+        return turn.reply(OutMessage(turn.text(key), buttons))
 
     def intercept(self, turn: Turn, text: str) -> Reply | None:
         """Asking in words. Only whole, plain requests: a sentence that merely mentions mornings

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.engine.types import UserState
-from bot.store.migrations import MIGRATIONS
+from bot.store.migrations import LATEST, MIGRATIONS
+from bot.store.paths import StorePathError, check_db_path, make_private
 
 
 class Store:
@@ -26,26 +27,37 @@ class Store:
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
+        self.created = self.path == ":memory:"  # for the start-up line: a new file, or an existing one
         if self.path != ":memory:":
-            self._create_private(Path(self.path))
+            self.created = self._create_private(Path(self.path))
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA foreign_keys=ON")
-        self._db.execute("PRAGMA busy_timeout=5000")
-        self._db.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not left in free pages
+        try:
+            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.execute("PRAGMA busy_timeout=5000")
+            self._db.execute("PRAGMA secure_delete=ON")  # deleted rows are zeroed, not left in free pages
+        except sqlite3.DatabaseError as exc:
+            raise StorePathError(f"FEATHER_DB_PATH: {self.path} could not be opened as a database "
+                                 f"({exc}): check the file, or restore a backup") from None
         self.migrate()
+        if self.path != ":memory:":
+            make_private(Path(self.path))  # the -wal and -shm files SQLite just made
 
     @staticmethod
-    def _create_private(path: Path) -> None:
-        """Create the file readable by its owner only, before SQLite opens it."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists():
-            fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+    def _create_private(path: Path) -> bool:
+        """Check the path (bot/store/paths.py), then create the file owner-only before SQLite
+        opens it. Returns True when the file is new."""
+        existing = check_db_path(path, LATEST)
+        created = False
+        if not existing.exists:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
             os.close(fd)
-        os.chmod(path, 0o600)
+            created = True
+        make_private(path)
+        return created
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -73,6 +85,16 @@ class Store:
                 continue
             with self._lock:
                 self._db.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version={version};\nCOMMIT;")
+
+    def probe_write(self) -> bool:
+        """A real write that changes nothing (the schema version, set to itself): for the
+        heartbeat, so a full disk or a read-only mount shows in --health and /healthz."""
+        try:
+            with self._lock:
+                self._db.execute(f"PRAGMA user_version={self.schema_version}")
+            return True
+        except sqlite3.Error:
+            return False
 
     def close(self) -> None:
         with self._lock:

@@ -65,3 +65,5 @@ MIGRATIONS: list[tuple[int, str]] = [
         """,
     ),
 ]
+
+LATEST = max(version for version, _ in MIGRATIONS)

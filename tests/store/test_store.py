@@ -19,7 +19,8 @@ NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "deep" / "folder" / "feather.sqlite3"
+    (tmp_path / "data").mkdir()
+    return tmp_path / "data" / "feather.sqlite3"
 
 
 @pytest.fixture
@@ -45,12 +46,14 @@ def test_the_wal_file_is_private_too(store: Store, db_path: Path) -> None:
     assert mode(wal) & 0o077 == 0
 
 
-def test_an_existing_file_is_made_private(tmp_path: Path) -> None:
+def test_an_existing_database_of_feathers_is_made_private(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
-    path.touch(mode=0o644)
-    os.chmod(path, 0o644)
     Store(path).close()
+    os.chmod(path, 0o644)  # e.g. copied back from a backup by hand
+    store = Store(path)
     assert mode(path) == 0o600
+    assert store.created is False
+    store.close()
 
 
 def test_wal_mode(store: Store) -> None:

@@ -319,6 +319,7 @@ def converse_with_marker(api: FaultyBotApi, core) -> None:  # type: ignore[no-un
 
 def test_the_database_is_created_owner_only_with_its_companions(tmp_path: Path) -> None:
     db = tmp_path / "new" / "feather.sqlite3"
+    db.parent.mkdir()  # Feather creates a missing folder only for the default path
     old = os.umask(0o022)  # a usual umask: would give 0644 without care
     try:
         store = Store(db)

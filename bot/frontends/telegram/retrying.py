@@ -25,9 +25,11 @@ class RetryingRateLimiter(AIORateLimiter):
     """``AIORateLimiter`` that also retries network errors and Telegram 5xx, with backoff."""
 
     def __init__(self, *, attempts: int = 5, first_delay: float = 0.5, max_delay: float = 8.0,
-                 max_retry_after_retries: int = 3) -> None:
+                 max_retry_after_retries: int = 3, startup_tries: int = 6) -> None:
         super().__init__(max_retries=max_retry_after_retries)
         self.attempts = max(1, attempts)
+        self.startup_tries = startup_tries
+        self.startup_failures: dict[str, int] = {}
         self.first_delay = first_delay
         self.max_delay = max_delay
 
@@ -49,6 +51,11 @@ class RetryingRateLimiter(AIORateLimiter):
                 raise
             except TelegramError as exc:
                 if not isinstance(exc, NetworkError) and not unreadable_answer(exc):
+                    raise
+                if endpoint in LEFT_TO_PTB:  # PTB tries again; say which try this was
+                    tried = self.startup_failures[endpoint] = self.startup_failures.get(endpoint, 0) + 1
+                    log.warning("could not reach the Telegram Bot API (%s, %s): try %d of %d",
+                                endpoint, type(exc).__name__, tried, self.startup_tries)
                     raise
                 if attempt == attempts:
                     log.warning("%s failed %d times (%s); giving up", endpoint, attempt, type(exc).__name__)

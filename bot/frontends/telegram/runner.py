@@ -8,7 +8,9 @@ store is closed in ``post_shutdown``. Background tasks (the daily reflections) a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -26,22 +28,25 @@ from telegram.ext import (
     filters,
 )
 
-from bot.app import App, Core
+from bot.app import App, Core, count_examples
 from bot.clock import Clock
 from bot.config import Settings
 from bot.conversations import Conversations
 from bot.daily.dispatcher import POLL_SECONDS
+from bot.daily.repository import DailyRepository
 from bot.frontends.telegram.commands import command_menu
 from bot.frontends.telegram.errors import PAYLOAD_FILTER, PAYLOAD_LOGGERS, STARTUP_FILTER, ErrorHandler, where
 from bot.frontends.telegram.flood import FloodGuard
 from bot.frontends.telegram.groups import GroupHandlers
 from bot.frontends.telegram.handlers import PrivateChatHandlers
+from bot.frontends.telegram.health import Health, serve_healthz, track_calls
 from bot.frontends.telegram.ordering import PerChatOrder
 from bot.frontends.telegram.retrying import RetryingRateLimiter
 from bot.frontends.telegram.screening import Screening
 from bot.frontends.telegram.sending import Sender
 from bot.frontends.telegram.webhook import limit_webhook_requests, webhook_path
 from bot.logging_setup import QUIET
+from bot.ops import startup_line, version
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -68,6 +73,11 @@ class Runtime:
     flood: FloodGuard = field(default_factory=FloodGuard)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     started: bool = False
+    health: Health | None = None
+    own_signals: bool = False
+    """Set by ``run_telegram``: SIGHUP reloads the content, SIGINT ends with exit code 130."""
+    interrupted: bool = False
+    reloading: bool = False
 
     @property
     def settings(self) -> Settings:
@@ -101,11 +111,15 @@ def build_application(
     rate_limiter: RetryingRateLimiter | None = None,
     flood: FloodGuard | None = None,
     read_timeout: float | None = None,
+    health: Health | None = None,
+    own_signals: bool = False,
 ) -> TelegramApp:
     """The whole Telegram bot, ready for ``serve`` (or a test's own start/stop).
 
     ``read_timeout``: seconds to wait for Telegram's answer to a call (PTB's default, 5 s, when
-    None); getUpdates' long poll has its own. Tests shorten it to see timeouts quickly."""
+    None); getUpdates' long poll has its own. Tests shorten it to see timeouts quickly.
+    ``health``: records every Bot API call's outcome. ``own_signals``: SIGHUP reloads, SIGINT
+    ends with 130 (only ``run_telegram``, in the main thread)."""
     settings = app.settings
     if not settings.token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
@@ -113,7 +127,7 @@ def build_application(
         logging.getLogger(name).setLevel(max(logging.getLogger(name).level, logging.WARNING))
     for name in PAYLOAD_LOGGERS:  # PTB would log an unreadable answer or update whole, text and names
         logging.getLogger(name).addFilter(PAYLOAD_FILTER)
-    screening = Screening(app.core.safety.assess)
+    screening = Screening(lambda text: app.core.safety.assess(text))  # app.core changes on reload
     lifecycle = _Lifecycle(background)
     builder = ApplicationBuilder()
     if read_timeout is not None:
@@ -132,7 +146,10 @@ def build_application(
         .build()
     )
     sender = Sender(application.bot, settings.reply_pause)
-    runtime = Runtime(app, sender, screening, flood if flood is not None else FloodGuard())
+    runtime = Runtime(app, sender, screening, flood if flood is not None else FloodGuard(),
+                      health=health, own_signals=own_signals)
+    if health is not None:
+        track_calls(application.bot, health)
     application.bot_data[RUNTIME_KEY] = runtime
     register_handlers(application, runtime)
     return application
@@ -187,8 +204,9 @@ class _Lifecycle:
         for task in self.background:
             runtime.tasks.append(asyncio.create_task(_guarded(task, runtime), name=_name(task)))
         runtime.started = True
-        mode = "webhook" if runtime.settings.webhook_url else "long polling"
-        log.info("Feather is connected to Telegram as @%s; starting %s", application.bot.username, mode)
+        if runtime.own_signals:
+            _handle_signals(application, runtime)
+        log.info("%s", _startup_line(runtime, application.bot.username))
 
     async def post_stop(self, application: TelegramApp) -> None:
         """Cancels background tasks before the HTTP client closes."""
@@ -201,6 +219,43 @@ class _Lifecycle:
         runtime.store.close()
         if runtime.started:
             log.info("Feather stopped")
+
+
+def _startup_line(runtime: Runtime, username: str) -> str:
+    app = runtime.app
+    mode = "webhook" if runtime.settings.webhook_url else "polling"
+    return startup_line(
+        mode=f"{mode} as @{username}", content_root=app.core.root, flows=len(app.core.content.flows),
+        examples=count_examples(app.core), reflections=len(app.core.content.reflections),
+        db_path=app.store.path, created=app.store.created, schema=app.store.schema_version,
+        subscribers=DailyRepository(app.store).count(), daily_rate=runtime.settings.daily_rate)
+
+
+def _handle_signals(application: TelegramApp, runtime: Runtime) -> None:
+    """SIGHUP: reload the content (docs/deploy.md). SIGINT (Ctrl-C): stop as cleanly as SIGTERM,
+    then exit 130 like any program stopped by Ctrl-C. Only in the main thread, where PTB set its own."""
+    loop = asyncio.get_running_loop()
+
+    def interrupt() -> None:
+        runtime.interrupted = True
+        application.stop_running()
+
+    def reload() -> None:
+        if not runtime.reloading:
+            runtime.reloading = True
+            runtime.tasks.append(asyncio.create_task(_reload(runtime), name="reload"))
+
+    with contextlib.suppress(NotImplementedError, RuntimeError, ValueError, AttributeError):
+        loop.add_signal_handler(signal.SIGINT, interrupt)
+        loop.add_signal_handler(signal.SIGHUP, reload)
+
+
+async def _reload(runtime: Runtime) -> None:
+    try:
+        ok, line = await asyncio.to_thread(runtime.app.reload)
+        (log.info if ok else log.error)("%s", line)
+    finally:
+        runtime.reloading = False
 
 
 def _name(task: BackgroundTask) -> str:
@@ -224,14 +279,19 @@ async def _cancel(runtime: Runtime) -> None:
     await asyncio.gather(*tasks, return_exceptions=True)
 
 
-_DEFAULT: Any = object()
+STOP_SIGNALS: Any = (signal.SIGTERM, signal.SIGABRT)
+"""PTB's stop signals but SIGINT: Ctrl-C raises KeyboardInterrupt (Python's default, or
+``run_telegram``'s handler that remembers it for exit code 130), on which PTB stops the same way."""
 
 
-def serve(application: TelegramApp, settings: Settings, *, stop_signals: Any = _DEFAULT) -> None:
+def serve(application: TelegramApp, settings: Settings, *, stop_signals: Any = STOP_SIGNALS) -> None:
     """Runs until SIGINT/SIGTERM (or ``application.stop_running()``): polling, or the webhook."""
-    extra = {} if stop_signals is _DEFAULT else {"stop_signals": stop_signals}
+    extra = {"stop_signals": stop_signals}
     if settings.webhook_url:
         limit_webhook_requests()
+        runtime: Runtime = application.bot_data[RUNTIME_KEY]
+        if runtime.health is not None:
+            serve_healthz(runtime.health.report)
         application.run_webhook(
             listen=settings.webhook_listen,
             port=settings.webhook_port,
@@ -257,10 +317,26 @@ async def run_daily(runtime: Runtime, poll: float = POLL_SECONDS) -> None:
 
 
 def run_telegram(app: App, background: Sequence[BackgroundTask] = ()) -> int:
-    """Run the bot until stopped. Exit code 0, or 1 with one line on stderr if it can't start."""
+    """Run the bot until stopped. Exit code 0 (130 after Ctrl-C), or 1 with one line on stderr if
+    it can't start."""
     settings = app.settings
     logging.getLogger("telegram.ext").addFilter(STARTUP_FILTER)
-    application = build_application(app, background=(run_daily, *background))
+    health = Health(app.store, app.clock, version(), "webhook" if settings.webhook_url else "polling")
+
+    async def heartbeat(_: Runtime) -> None:
+        await health.run()
+
+    application = build_application(app, background=(run_daily, heartbeat, *background), health=health,
+                                    rate_limiter=RetryingRateLimiter(startup_tries=BOOTSTRAP_RETRIES + 1),
+                                    own_signals=True)
+    runtime: Runtime | None = getattr(application, "bot_data", {}).get(RUNTIME_KEY)
+
+    def ctrl_c(signum: int, frame: object) -> None:  # until post_init takes over: while starting
+        if runtime is not None:
+            runtime.interrupted = True
+        raise KeyboardInterrupt  # PTB stops on it as on its own stop signals
+
+    previous = signal.signal(signal.SIGINT, ctrl_c)
     try:
         serve(application, settings)
     except InvalidToken:
@@ -276,5 +352,6 @@ def run_telegram(app: App, background: Sequence[BackgroundTask] = ()) -> int:
         print(f"Feather will not start: could not listen on {address} for the webhook ({reason}).", file=sys.stderr)
         return 1
     finally:
+        signal.signal(signal.SIGINT, previous)
         logging.getLogger("telegram.ext").removeFilter(STARTUP_FILTER)
-    return 0
+    return 130 if runtime is not None and runtime.interrupted else 0
