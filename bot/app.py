@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.checked import CheckedCache
-from bot.checks import check_content
+from bot.checks import check_content, understanding_checks
 from bot.clock import Clock, SystemClock
 from bot.config import SettingError, Settings, check_content_dir
 from bot.content.followon import without_follow_on
@@ -22,6 +22,7 @@ from bot.daily.dispatcher import POLL_SECONDS, DailyService, Dispatcher, Sender
 from bot.daily.repository import DailyRepository
 from bot.daily.zones import Places, ZoneFinder, load_places
 from bot.engine.engine import Engine
+from bot.engine.remembering import Remembering
 from bot.engine.words import Words
 from bot.matching import Matcher
 from bot.safety import SafetyDetector
@@ -30,6 +31,7 @@ from bot.safety.deferred import Assessor, DeferredSafety
 from bot.safety.learned import build_learned
 from bot.store import Store
 from bot.text import Lexicon, Normaliser
+from bot.understanding import AboutReader, load_reader
 from bot.writing.actions import WritingActions
 from bot.writing.content import load_writing
 from bot.writing.dialog import WritingFeature
@@ -54,6 +56,8 @@ class Core:
     engine: Engine
     places: Places
     writing: WritingFeature
+    reader: AboutReader | None = None
+    """What a message says about a loss (content/understanding.yaml); None only on invalid content."""
     problems: list[Problem] = field(default_factory=list)
     warm_up: Callable[[], None] = _nothing
     """Starts what was left to build after start-up (the safety patterns); call once up."""
@@ -122,26 +126,40 @@ def build_core(root: Path, today: date | None = None, strict: bool = True,
                       out_of_scope=list(content.out_of_scope),
                       concepts=content.lexicon_sections.get("concepts"))
     places, places_problems = load_places(root)
+    reader, reader_problems = load_reader(root)
     key = checked.key(root, day) if checked else ""
     known = checked.problems(key) if checked else None
     safety: Assessor
     warm_up: Callable[[], None] = _nothing
     if known is None:
         safety, problems = _build_safety(root, normaliser, day)
-        problems += check_content(loaded, normaliser, root)
+        problems += check_content(loaded, normaliser, root, _story_entries(reader))
+        if reader is not None:
+            problems += understanding_checks(content, reader.words)
         if checked:
             checked.keep(key, problems)
     else:
         deferred = DeferredSafety(lambda: _build_safety(root, normaliser, day)[0])
         safety, problems, warm_up = deferred, known, deferred.warm_up
     course, writing_problems = load_writing(root)
-    problems = loaded.problems + problems + places_problems + writing_problems
+    problems = loaded.problems + problems + places_problems + reader_problems + writing_problems
     if strict and any(p.severity == "error" for p in problems):
         raise ContentInvalid(problems)
     daily = DailyFeature(ZoneFinder(places), normaliser)
     writing = WritingFeature(course, Views(course, Words(content).menu_button()))
-    engine = Engine(content, normaliser, matcher, safety, features=[daily, writing])
-    return Core(root, content, normaliser, matcher, safety, engine, places, writing, problems, warm_up)
+    remembering = Remembering(reader) if reader else None
+    engine = Engine(content, normaliser, matcher, safety, features=[daily, writing], reader=reader,
+                    remembering=remembering)
+    return Core(root, content, normaliser, matcher, safety, engine, places, writing, reader, problems, warm_up)
+
+
+def _story_entries(reader: AboutReader | None) -> dict[str, list[str]]:
+    """The story flow's nodes the engine opens itself (no button leads to them)."""
+    story = reader.words.story if reader else None
+    if story is None:
+        return {}
+    return {story.flow: [node for node, _ in story.nodes.values()]
+            + ([story.twins_node[0]] if story.twins_node else [])}
 
 
 def _build_safety(root: Path, normaliser: Normaliser, today: date) -> tuple[SafetyDetector, list[Problem]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 
 from bot.content import style
 from bot.content.loader import Loaded
-from bot.content.model import SPECIAL_TARGETS, TOPICS, Content, Flow
+from bot.content.model import NAME_SLOT, ROLES, SPECIAL_TARGETS, TOPICS, Content, Flow, Node
 from bot.content.problems import Problem
 from bot.content.yamlsrc import Where
 from bot.engine import callbacks
@@ -24,6 +24,8 @@ from bot.engine.dates import names_problems
 from bot.engine.words import Words
 from bot.matching.terms import terms
 from bot.text import Normaliser
+from bot.understanding import Vocabulary
+from bot.understanding.vocabulary import KINDS
 
 MAX_MESSAGE = 4096
 MIN_EXAMPLES = 12
@@ -82,6 +84,16 @@ REQUIRED_MESSAGES += (  # /mydata's plain labels and the flood notice (bot/conve
     "mydata_writing_paused", "mydata_heading_writing_schedule", "mydata_writing_schedule_prompt",
     "mydata_writing_schedule_due_utc", "mydata_writing_schedule_created_at",
 )
+REQUIRED_MESSAGES += (  # the story reply and remembering with a yes (understanding/story.py, engine/remembering.py)
+    "story_sorry", "story_sorry_name", "story_heard", "story_heard_details", "story_at_weeks", "story_in_year",
+    "story_when_today", "story_when_yesterday", "story_when_days", "story_when_week", "story_when_weeks",
+    "story_when_month", "story_when_months", "story_when_year", "story_when_years", "keep_offer", "keep_offer_name",
+    "label_keep_yes", "label_keep_no", "keep_done", "keep_declined", "keep_what_name", "keep_what_kind",
+    "keep_what_month", "keep_what_role", "keep_what_and", "kept_show", "kept_none", "label_kept_change",
+    "label_kept_remove", "label_kept_tell", "kept_ask", "kept_changed", "kept_nothing_found", "kept_removed",
+    "command_remembered", "date_month_year", "mydata_yes", "mydata_no",
+    *(f"kept_kind_{kind}" for kind in KINDS), *(f"kept_role_{role}" for role in ROLES),
+)
 REQUIRED_MESSAGES += (  # the command menu, helplines and dates (telegram/commands.py, engine/support.py, dates.py)
     "command_start", "command_menu", "command_help", "command_about", "command_country", "command_privacy",
     "command_mydata", "command_forget", "command_daily", "command_stop", "command_write",
@@ -130,7 +142,7 @@ def html_problems(text: str) -> list[str]:
     return parser.errors
 
 
-def _flows_checks(content: Content) -> list[Problem]:
+def _flows_checks(content: Content, entries: Mapping[str, Collection[str]]) -> list[Problem]:
     problems = []
     flow_ids = set(content.flows)
     for flow in content.flows.values():
@@ -149,7 +161,7 @@ def _flows_checks(content: Content) -> list[Problem]:
             if node.id in flow_ids:
                 problems.append(Problem(node.where, f"node id '{node.id}' is also a flow id; rename it"))
         problems += _node_checks(content, flow)
-        problems += _reachability(flow)
+        problems += _reachability(flow, entries.get(flow.id, ()))
     for topic in TOPICS:
         if not content.flows_for(topic):
             problems.append(Problem(_first_where(content), f"topic '{topic}' has no flow"))
@@ -185,6 +197,7 @@ def _node_checks(content: Content, flow: Flow) -> list[Problem]:
                                                     f"Telegram's limit is {MAX_MESSAGE}"))
             for issue in html_problems(text):
                 problems.append(Problem(node.where, f"text of '{name}': {issue}"))
+        problems += _fitting_checks(flow, node)
         for source in node.sources:
             if source not in content.sources:
                 problems.append(Problem(node.where, f"'{name}' cites unknown source '{source}'"))
@@ -204,9 +217,83 @@ def _node_checks(content: Content, flow: Flow) -> list[Problem]:
     return problems
 
 
-def _reachability(flow: Flow) -> list[Problem]:
-    reached = {flow.start.id}
-    frontier = [flow.start]
+_SLOT = re.compile(r"\{[^{}]*\}")
+
+
+def _fitting_checks(flow: Flow, node: Node) -> list[Problem]:
+    """Variants and {name}: a text list using {name} needs a text without it (for when no name
+    is known), no other placeholder, and each variant's texts checked like the node's."""
+    problems = []
+    name = f"{flow.id}/{node.id}"
+    lists = [(node.texts, node.where, f"'{name}'")]
+    lists += [(v.texts, v.where, f"the variant of '{name}' for {', '.join(v.roles + v.stages)}")
+              for v in node.variants]
+    for texts, where, what in lists:
+        if any(NAME_SLOT in t for t in texts) and all(NAME_SLOT in t for t in texts):
+            problems.append(Problem(where, f"{what} uses {NAME_SLOT} in every text: add one without it, "
+                                           "for when no name is known"))
+        for text in texts:
+            for slot in set(_SLOT.findall(text)) - {NAME_SLOT}:
+                problems.append(Problem(where, f"{what} has '{slot}': the only placeholder is {NAME_SLOT}"))
+            if texts is not node.texts:
+                if len(text) > MAX_MESSAGE:
+                    problems.append(Problem(where, f"{what} has a text of {len(text)} characters"))
+                problems += [Problem(where, f"{what}: {issue}") for issue in html_problems(text)]
+    return problems
+
+
+def understanding_checks(content: Content, vocabulary: Vocabulary) -> list[Problem]:
+    """content/understanding.yaml against the flows: the story nodes and the partner's routes
+    exist, and nothing said to a partner compares them with "the women"."""
+    problems: list[Problem] = []
+    story = vocabulary.story
+    if story is not None:
+        flow = content.flows.get(story.flow)
+        if flow is None:
+            problems.append(Problem(story.where, f"there is no flow '{story.flow}' for the story reply"))
+        else:
+            nodes = [*story.nodes.items(), *([("twins", story.twins_node)] if story.twins_node else [])]
+            for stage, (node_id, where) in nodes:
+                if flow.node(node_id) is None:
+                    problems.append(Problem(where, f"'{story.flow}' has no node '{node_id}' for {stage}"))
+    for role, route in vocabulary.routes.items():
+        for goto, where in [route.help_goes_to, *route.topics.values()]:
+            flow_id, _, node_id = goto.partition("/")
+            flow = content.flows.get(flow_id)
+            if flow is None or (node_id and flow.node(node_id) is None):
+                problems.append(Problem(where, f"the route of '{role}' to '{goto}' names no flow (or flow/node)"))
+        for topic, (_, where) in route.topics.items():
+            if topic not in TOPICS:
+                problems.append(Problem(where, f"unknown topic '{topic}'"))
+        said: list[tuple[str, Where, str]] = []
+        for flow in content.flows.values():
+            for node in flow.nodes:
+                if flow.id == route.flow:
+                    said += [(t, node.where, f"{flow.id}/{node.id}") for t in node.texts]
+                said += [(t, v.where, f"{flow.id}/{node.id} (variant for {role})")
+                         for v in node.variants if role in v.roles for t in v.texts]
+        for text, where, what in said:
+            low = text.casefold()
+            problems += [Problem(where, f"{what} says '{phrase}' to a {role}")
+                         for phrase in route.never_say if phrase in low]
+        for flow in content.flows.values():  # elsewhere: such a node needs a variant for the role
+            for node in flow.nodes:
+                found = [p for p in route.never_say if any(p in t.casefold() for t in node.texts)]
+                if found and flow.id != route.flow and not any(role in v.roles for v in node.variants):
+                    problems.append(Problem(node.where, f"'{flow.id}/{node.id}' says '{found[0]}': "
+                                                        f"add a variant for {role} without it"))
+    if story is not None:
+        problems += [Problem(story.where, f"unknown topic '{topic}' in story.instead_of")
+                     for topic in story.instead_of if topic not in TOPICS]
+    return problems
+
+
+def _reachability(flow: Flow, entries: Collection[str] = ()) -> list[Problem]:
+    """Every node reached by buttons from the start, or from an ``entry`` the engine opens itself
+    (the story flow's node for each stage, content/understanding.yaml)."""
+    starts = [flow.start, *(n for n in flow.nodes if n.id in entries)]
+    reached = {n.id for n in starts}
+    frontier = list(starts)
     while frontier:
         node = frontier.pop()
         for button in node.buttons:
@@ -310,13 +397,15 @@ def _source_checks(content: Content) -> list[Problem]:
             for source in content.sources.values() if source.id not in cited]
 
 
-def check_content(loaded: Loaded, normaliser: Normaliser, root: Path) -> list[Problem]:
+def check_content(loaded: Loaded, normaliser: Normaliser, root: Path,
+                  entries: Mapping[str, Collection[str]] | None = None) -> list[Problem]:
     """Run every cross-file check; the normaliser is the matcher's, so checks see what it sees.
-    The rules of voice are read from ``root``'s content/style_rules.yaml."""
+    The rules of voice are read from ``root``'s content/style_rules.yaml. ``entries``: nodes the
+    engine opens directly, by flow (they need no button leading to them)."""
     content = loaded.content
     rules = style.load_style_rules(root / style.RULES_FILE)
     checks: list[Callable[[], list[Problem]]] = [
-        lambda: _flows_checks(content),
+        lambda: _flows_checks(content, entries or {}),
         lambda: _alike_examples(content, normaliser),
         lambda: _menu_checks(content),
         lambda: _message_checks(loaded),

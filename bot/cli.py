@@ -31,6 +31,7 @@ Modes:
   --console          the terminal chat (buttons become numbered choices)
   --check            validate all content; every problem with file and line; exit 1 on errors
   --match            read messages (one per line) on stdin, write one JSON object per line
+                     (topic, score, safety, and "about": what the message says of the loss)
   --graph            write docs/dialog-map.md, a Mermaid map of every flow and button
   --backup PATH      copy the database (safe while the bot runs) to a new file, or a dated file
                      in the folder PATH
@@ -112,8 +113,9 @@ def run_match(core: Core, context: str | None) -> int:
         if safety.level == "medical":
             topic = "loss_medical_urgent"
         level = safety.level if safety.level in ("crisis", "medical") else None
-        print(json.dumps({"text": text, "topic": topic or "none", "score": match.score, "safety": level},
-                         ensure_ascii=False), flush=True)
+        about = core.reader.read(text).as_dict() if core.reader else {}
+        print(json.dumps({"text": text, "topic": topic or "none", "score": match.score, "safety": level,
+                          "about": about}, ensure_ascii=False), flush=True)
     return 0
 
 

@@ -11,7 +11,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from html import escape
 from typing import Any
@@ -23,6 +23,7 @@ from bot.engine.types import Effect, Incoming, OutMessage, Reply
 from bot.engine.words import Words
 from bot.safety import SafetyResult
 from bot.store import Store
+from bot.understanding.keep import Kept
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,8 @@ class Conversations:
         self._effect_handlers: dict[str, EffectHandler] = {
             "forget": self._forget,
             "show_my_data": self._show_my_data,
+            "keep_about": self._keep_about,
+            "drop_about": self._drop_about,
             **(effects or {}),
         }
         self._locks: dict[int, tuple[threading.Lock, int]] = {}
@@ -91,6 +94,7 @@ class Conversations:
         """One turn, with the events it counted (the transcript tests read what Feather did)."""
         with self._chat_turn(chat_id):
             state = self.store.load_state(chat_id)
+            incoming = replace(incoming, kept=self.store.load_kept(chat_id))
             reply: Reply = self.engine.handle(state, incoming)
             messages = list(reply.messages)
             forgotten = any(e.kind == "forget" for e in reply.effects)
@@ -112,6 +116,17 @@ class Conversations:
 
     def _forget(self, chat_id: int, effect: Effect) -> list[OutMessage]:
         self.store.forget(chat_id)
+        return []
+
+    def _keep_about(self, chat_id: int, effect: Effect) -> list[OutMessage]:
+        """Keep what the person said yes to (bot/engine/remembering.py made the effect)."""
+        data = effect.data
+        self.store.save_kept(chat_id, Kept(data.get("role"), data.get("kind"), data.get("month"),
+                                           data.get("name")), self.clock.now())
+        return []
+
+    def _drop_about(self, chat_id: int, effect: Effect) -> list[OutMessage]:
+        self.store.drop_kept(chat_id)
         return []
 
     def _show_my_data(self, chat_id: int, effect: Effect) -> list[OutMessage]:
@@ -189,6 +204,12 @@ def _shown(words: Words, name: str, value: Any) -> str:
         return words.text("mydata_paused_indefinitely")
     if name in ("due_date", "loss_date") and len(text) == 4 and text.isdigit() and 1 <= int(text[:2]) <= 12:
         return Dates(words).day_month(int(text[:2]), int(text[2:]))
+    if name == "loss_month" and len(text) == 7 and text[4] == "-" and text[5:].isdigit() and 1 <= int(text[5:]) <= 12:
+        return Dates(words).month_year(int(text[5:]), int(text[:4]))
+    if name in ("role", "kind") and words.has(f"kept_{name}_{text}"):
+        return words.text(f"kept_{name}_{text}")
+    if name == "kept_asked":
+        return words.text("mydata_yes" if value else "mydata_no")
     if name == "sent_ids":
         return ", ".join(text.split())
     if name in ("pending", "node"):

@@ -14,6 +14,7 @@ distinct file parsed once, the safety patterns compiled once), so dozens of buil
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -369,6 +370,14 @@ special:
 """
 
 
+def filler_understanding() -> str:
+    """The real content/understanding.yaml, its story nodes and partner routes pointing at the
+    first node of their flows (the filler flows have only that one)."""
+    text = (PROJECT_ROOT / "content" / "understanding.yaml").read_text(encoding="utf-8")
+    text = re.sub(r"^(    (?:recent|later|long_ago|unknown)|  twins_node): \w+$", r"\1: start", text, flags=re.M)
+    return re.sub(r"\b(grief_partner)/\w+", r"\1", text)
+
+
 def make_root(
     base: Path,
     dialogs: dict[str, str] | None = None,
@@ -384,6 +393,8 @@ def make_root(
     (root / "content" / "menu.yaml").write_text(MENU, encoding="utf-8")
     for file_name, text in {**(slim_files() if slim else {}), **(content or {})}.items():
         (root / "content" / file_name).write_text(text, encoding="utf-8")
+    if "understanding.yaml" not in (content or {}):
+        (root / "content" / "understanding.yaml").write_text(filler_understanding(), encoding="utf-8")
     (root / "dialogs").mkdir()
     for file_name, text in (default_dialogs() if dialogs is None else dialogs).items():
         (root / "dialogs" / file_name).write_text(text, encoding="utf-8")

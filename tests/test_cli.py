@@ -97,13 +97,21 @@ def test_match_writes_one_json_object_per_line(root: Path, monkeypatch, capsys) 
     records = [json.loads(line) for line in out.splitlines()]
     assert [r["text"] for r in records] == [line for line in lines if line]  # blank lines skipped
     for record in records:
-        assert set(record) == {"text", "topic", "score", "safety"}
+        assert set(record) == {"text", "topic", "score", "safety", "about"}
         assert isinstance(record["score"], (int, float))
+        assert record["about"] == {}  # nothing here says anything about a loss
     assert records[0]["topic"] == "mc_duration" and records[0]["safety"] is None
     assert records[1]["topic"] == "none"
     assert records[2]["topic"] == "mc_where"
     assert records[3]["safety"] == "crisis"
     assert "\\u" not in out  # non-ASCII written as is
+
+
+def test_match_says_what_a_message_tells_of_the_loss(root: Path, monkeypatch, capsys) -> None:
+    text = "We named her Grace. She was stillborn at 35 weeks three years ago today"
+    code, out, err = main(monkeypatch, capsys, "--match", "--content", str(root), stdin=text + "\n")
+    assert code == 0, err
+    assert json.loads(out)["about"] == {"kind": "stillbirth", "weeks": 35, "since_days": 1095, "name": "Grace"}
 
 
 def test_match_with_context(root: Path, monkeypatch, capsys) -> None:

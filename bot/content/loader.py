@@ -12,6 +12,8 @@ from datetime import date
 from pathlib import Path
 
 from bot.content.model import (
+    ROLES,
+    STAGES,
     ButtonSpec,
     Content,
     Country,
@@ -22,6 +24,7 @@ from bot.content.model import (
     Reflection,
     Service,
     Source,
+    Variant,
 )
 from bot.content.problems import Problem
 from bot.content.yamlsrc import Where, YamlError, YDict, YList, load_yaml
@@ -132,7 +135,8 @@ class _Reader:
 
 
 _FLOW_KEYS = {"id": True, "topic": True, "title": True, "examples": True, "nodes": True}
-_NODE_KEYS = {"id": True, "text": True, "buttons": False, "sources": False}
+_NODE_KEYS = {"id": True, "text": True, "buttons": False, "sources": False, "variants": False}
+_VARIANT_KEYS = {"roles": False, "stages": False, "text": True}
 _BUTTON_KEYS = {"label": True, "goto": True}
 
 
@@ -168,9 +172,32 @@ def _read_node(r: _Reader, data: YDict, where: Where, flow_id: str) -> Node | No
             goto = r.text(button, "goto", "a button") or ""
             buttons.append(ButtonSpec(label, goto, button_where))
     sources = tuple(t for t, _ in r.text_list(data, "sources", what))
+    variants = tuple(v for item, at in r.mapping_items(data, "variants", what)
+                     if (v := _read_variant(r, item, at, what)) is not None)
     if node_id is None:
         return None
-    return Node(node_id, texts, tuple(buttons), sources, where)
+    return Node(node_id, texts, tuple(buttons), sources, where, variants)
+
+
+def _read_variant(r: _Reader, data: YDict, where: Where, node: str) -> Variant | None:
+    """``roles`` and/or ``stages`` (known ids) and their own ``text``."""
+    what = f"a variant of {node}"
+    if not r.keys(data, _VARIANT_KEYS, what):
+        return None
+    conditions: dict[str, tuple[str, ...]] = {}
+    for key, known in (("roles", ROLES), ("stages", STAGES)):
+        values = tuple(t for t, _ in r.text_list(data, key, what))
+        for value in values:
+            if value not in known:
+                r.error(data.at(key), f"unknown {key[:-1]} '{value}' in {what} (known: {', '.join(known)})")
+        conditions[key] = values
+    if not conditions["roles"] and not conditions["stages"]:
+        r.error(where, f"{what} needs 'roles' or 'stages' (without them it is the node's own text)")
+    texts = tuple(t for t, _ in r.text_list(data, "text", what))
+    if not any(texts):
+        r.error(data.at("text"), f"{what} has an empty text")
+        return None
+    return Variant(conditions["roles"], conditions["stages"], texts, where)
 
 
 def _load_dialogs(r: _Reader, folder: Path) -> dict[str, Flow]:

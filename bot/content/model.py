@@ -35,6 +35,26 @@ class ButtonSpec:
     where: Where
 
 
+ROLES: tuple[str, ...] = ("partner", "relative", "friend", "carried")
+"""Who is writing: a variant's ``roles`` (bot/understanding reads them from a message)."""
+
+STAGES: tuple[str, ...] = ("recent", "later", "long_ago", "unknown")
+"""How long ago and how late the loss was: a variant's ``stages``."""
+
+NAME_SLOT = "{name}"
+"""The one placeholder a node's text may use: the baby's name, when known."""
+
+
+@dataclass(frozen=True)
+class Variant:
+    """Texts for some roles and/or stages (empty: any); see docs/content-format.md."""
+
+    roles: tuple[str, ...]
+    stages: tuple[str, ...]
+    texts: tuple[str, ...]
+    where: Where
+
+
 @dataclass(frozen=True)
 class Node:
     id: str
@@ -42,6 +62,7 @@ class Node:
     buttons: tuple[ButtonSpec, ...]
     sources: tuple[str, ...]
     where: Where
+    variants: tuple[Variant, ...] = ()
 
 
 @dataclass(frozen=True)

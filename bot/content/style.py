@@ -20,7 +20,7 @@ from pathlib import Path
 
 from bot import PROJECT_ROOT
 from bot.content.loader import Loaded
-from bot.content.model import Content
+from bot.content.model import Content, Variant
 from bot.content.problems import Problem
 from bot.content.yamlsrc import Where, YamlError, YDict, YList, load_yaml
 
@@ -207,6 +207,10 @@ class Spoken:
     has_sources: bool = False
 
 
+def _who(variant: Variant) -> str:
+    return ", ".join(variant.roles + variant.stages)
+
+
 def spoken_texts(loaded: Loaded) -> list[Spoken]:
     """Every text a person may read: nodes, buttons, titles, messages, reflections, resources."""
     content = loaded.content
@@ -219,6 +223,10 @@ def spoken_texts(loaded: Loaded) -> list[Spoken]:
             for index, text in enumerate(node.texts, 1):
                 label = f"{name} (variant {index})" if many else name
                 out.append(Spoken(node.where, label, text, "node", flow.id, bool(node.sources)))
+            for variant in node.variants:
+                for text in variant.texts:
+                    out.append(Spoken(variant.where, f"{name} (a variant for {_who(variant)})", text,
+                                      "node", flow.id, bool(node.sources)))
             for button in node.buttons:
                 out.append(
                     Spoken(

@@ -17,6 +17,10 @@ class Dates:
         """"14 March": a remembered date, without a year."""
         return self.words.text("date_day_month", day=str(day), month=self.months[month - 1])
 
+    def month_year(self, month: int, year: int) -> str:
+        """"March 2024": roughly when, as kept about a loss."""
+        return self.words.text("date_month_year", month=self.months[month - 1], year=str(year))
+
     def full(self, day: date) -> str:
         """"14 March 2026"."""
         return self.words.text("date_day_month_year", day=str(day.day), month=self.months[day.month - 1],

@@ -15,6 +15,8 @@ from html import escape
 from bot.content.model import SPECIAL_TARGETS, Content, Flow, Node
 from bot.engine import callbacks
 from bot.engine.countries import CountryFinder
+from bot.engine.fitting import Fitting, Heard, node_text
+from bot.engine.remembering import Remembering
 from bot.engine.safety_replies import checkin_reply, help_reply, safe_reply, safety_reply
 from bot.engine.support import support_messages
 from bot.engine.turn import Feature, Turn
@@ -24,6 +26,9 @@ from bot.matching import Matcher
 from bot.safety import SafetyResult
 from bot.safety.deferred import Assessor
 from bot.text import Normaliser
+from bot.understanding import AboutReader
+from bot.understanding.fit import Person
+from bot.understanding.keep import Kept
 
 _COMMAND = re.compile(r"^/([A-Za-z_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.S)
 _HELP_WORDS = frozenset({"help", "sos", "urgent", "help me", "emergency", "i need help"})
@@ -40,12 +45,17 @@ class Engine:
     """Built once from content and its features; ``handle`` is deterministic for a state and input."""
 
     def __init__(self, content: Content, normaliser: Normaliser, matcher: Matcher,
-                 safety: Assessor, features: Sequence[Feature] = ()) -> None:
+                 safety: Assessor, features: Sequence[Feature] = (),
+                 reader: AboutReader | None = None, remembering: Remembering | None = None) -> None:
+        """``reader``: what a message says of the loss; ``remembering``: keeping it with a yes
+        (a feature too: its command, buttons and question)."""
         self.content = content
         self.normaliser = normaliser
         self.matcher = matcher
         self.safety = safety
-        self.features = tuple(features)
+        self.features = tuple(features) + ((remembering,) if remembering else ())
+        self.fitting = Fitting(content, reader)
+        self.remembering = remembering
         self.words = Words(content)
         self.countries = CountryFinder(content, normaliser)
         self._commands: dict[str, Handler] = {
@@ -134,11 +144,47 @@ class Engine:
 
     def _on_free_text(self, turn: Turn, text: str) -> Reply:
         match = self.matcher.match(text, turn.state.last_topic)
-        flow = self.content.main_flow(match.topic) if match.topic else None
+        heard = self.fitting.hear(turn, text)
+        topic = match.topic
+        if self.fitting.asks_without_telling(topic, heard, text):
+            topic = next((t for t, _ in match.candidates if t != topic), None)
+        story = self.fitting.story_flow(topic, heard, text)
+        routed = self.fitting.route(turn, heard, topic, text)
+        if story is not None:
+            return self._story(turn, story, heard, routed)
+        flow = routed[0] if routed else (self.content.main_flow(topic) if topic else None)
         if flow is None:
             return self._not_sure(turn, [t for t, _ in match.candidates])
         turn.state.last_topic = flow.topic
-        return turn.reply(*self.show_node(turn, flow, flow.start), events=[f"topic:{flow.topic}"])
+        node = routed[1] if routed else flow.start
+        return turn.reply(*self.show_node(turn, flow, node, heard.person), events=[f"topic:{flow.topic}"])
+
+    def _story(self, turn: Turn, story: Flow, heard: Heard, routed: tuple[Flow, Node] | None) -> Reply:
+        """Someone telling what happened: sorry and what they told first, then the node for the
+        loss's stage (recent, later, long ago), or what their role asked for ("what do I say to
+        her"), then, once, the offer to remember it."""
+        if routed is not None:
+            flow, node = routed
+            mirrored = self.fitting.mirrors(heard)
+        else:
+            flow = story
+            node, stage_node = self.fitting.story_node(story, heard, turn.incoming.now.date())
+            mirrored = stage_node is not None
+        turn.state.last_topic = flow.topic
+        messages = self.show_node(turn, flow, node, heard.person if mirrored else Person(heard.person.role))
+        if mirrored:
+            first = messages[0]
+            messages[0] = OutMessage(f"{self.fitting.mirror(turn, heard.about)}\n\n{first.text}", first.buttons)
+        role_flow = self.fitting.role_flow(heard.person.role)
+        if role_flow:
+            turn.state.last_topic = role_flow  # follow-ups ("how can I help her") stay with their role
+        events = [f"topic:{flow.topic}"]
+        offer = self.remembering.offer(turn, Kept.from_about(heard.about, turn.incoming.now.date())) \
+            if self.remembering else None
+        if offer is not None:
+            messages.append(offer)
+            events.append("keep_offered")
+        return turn.reply(*messages, events=events)
 
     def _not_sure(self, turn: Turn, candidates: list[str]) -> Reply:
         buttons = tuple(self.words.flow_button(f.id) for t in candidates[:3] if (f := self.content.main_flow(t)))
@@ -207,11 +253,15 @@ class Engine:
         return turn.reply(OutMessage("\n".join(lines), (back, self.words.menu_button())))
 
     # ----------------------------------------------------------------- flows
-    def show_node(self, turn: Turn, flow: Flow, node: Node) -> list[OutMessage]:
-        """A node as a message: one text variant (rotating), its buttons, Sources and Menu."""
+    def show_node(self, turn: Turn, flow: Flow, node: Node, person: Person | None = None) -> list[OutMessage]:
+        """A node as a message: the text that fits the person (a variant for their role or stage,
+        {name} when known; rotating by turn), its buttons, Sources and Menu. Without ``person``
+        (a button press), what they asked Feather to remember."""
         state = turn.state
         state.flow, state.node = flow.id, node.id
-        text = node.texts[state.turn % len(node.texts)] if node.texts else ""
+        if person is None:
+            person = self.fitting.hear(turn, None).person
+        text = node_text(node, person, state.turn)
         buttons = [Button(b.label, self.goto_data(flow, b.goto)) for b in node.buttons]
         if node.sources:
             buttons.append(Button(self.words.text("label_sources"),

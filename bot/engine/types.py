@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.safety.detector import SafetyResult
+from bot.understanding.keep import Kept
 
 MAX_BUTTON_DATA = 64
 """Telegram's limit on callback data, in bytes; the engine never makes longer ones."""
@@ -41,12 +42,15 @@ class UserState:
     turn: int = 0
     writing: dict[str, str] = field(default_factory=dict)
     """Where someone is in the writing course (bot/writing/course.py): a number, a status, a time."""
+    kept_asked: bool = False
+    """Whether Feather has asked to remember their loss: it asks once."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "flow": self.flow, "node": self.node, "last_topic": self.last_topic,
             "pending": self.pending, "pending_data": dict(self.pending_data),
-            "country": self.country, "turn": self.turn, "writing": dict(self.writing),
+            "country": self.country, "turn": self.turn, "kept_asked": self.kept_asked,
+            "writing": dict(self.writing),
         }
 
     @classmethod
@@ -65,6 +69,8 @@ class Incoming:
     button: str | None = None
     language_hint: str | None = None
     safety: SafetyResult | None = None
+    kept: Kept | None = None
+    """What the person asked Feather to remember about their loss (loaded with the turn)."""
 
 
 @dataclass(frozen=True)

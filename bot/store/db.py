@@ -20,6 +20,7 @@ from typing import Any
 from bot.engine.types import UserState
 from bot.store.migrations import LATEST, MIGRATIONS
 from bot.store.paths import StorePathError, check_db_path, make_private
+from bot.understanding.keep import Kept
 
 
 class Store:
@@ -140,6 +141,34 @@ class Store:
                 if rows:
                     result[table] = [dict(row) for row in rows]
         return result
+
+    # ----------------------------------------------------------------- kept with consent
+    def load_kept(self, chat_id: int) -> Kept | None:
+        """What this person asked Feather to remember, or None."""
+        rows = self.query("SELECT role, kind, loss_month, name FROM kept_about WHERE chat_id = ?", (chat_id,))
+        if not rows:
+            return None
+        row = rows[0]
+        return Kept(row["role"], row["kind"], row["loss_month"], row["name"])
+
+    def save_kept(self, chat_id: int, kept: Kept, now: datetime) -> None:
+        stamp = now.isoformat(timespec="seconds")
+        with self.transaction() as db:
+            db.execute(
+                """INSERT INTO kept_about (chat_id, role, kind, loss_month, name, kept_at, updated_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT(chat_id) DO UPDATE SET role = excluded.role, kind = excluded.kind,
+                       loss_month = excluded.loss_month, name = excluded.name,
+                       updated_at = excluded.updated_at""",
+                (chat_id, kept.role, kept.kind, kept.month, kept.name, stamp, stamp),
+            )
+
+    def drop_kept(self, chat_id: int) -> None:
+        """Remove what was kept about the loss (and leave no copy in the file, as /forget does)."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM kept_about WHERE chat_id = ?", (chat_id,))
+        with self._lock:
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # ----------------------------------------------------------------- counts
     def count_event(self, event: str, now: datetime) -> None:

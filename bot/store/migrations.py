@@ -52,6 +52,23 @@ MIGRATIONS: list[tuple[int, str]] = [
     (
         3,
         """
+        -- What a person asked Feather to remember about their loss (bot/engine/remembering.py):
+        -- only after they pressed "Yes", only these four values, each optional. loss_month is
+        -- approximate ('YYYY-MM'); name is the baby's name as they gave it. /forget deletes it.
+        CREATE TABLE kept_about (
+            chat_id     INTEGER PRIMARY KEY,
+            role        TEXT,
+            kind        TEXT,
+            loss_month  TEXT,
+            name        TEXT,
+            kept_at     TEXT NOT NULL,
+            updated_at  TEXT NOT NULL
+        );
+        """,
+    ),
+    (
+        4,
+        """
         -- Writing course (bot/writing): a row only while someone's next prompt is scheduled, so the
         -- sending loop finds it by due_utc (indexed); deleted when claimed. prompt is its number as
         -- people count (1 = the first of content/writing.yaml). Never anything anyone wrote.

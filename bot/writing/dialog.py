@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.engine.turn import Turn
-from bot.engine.types import Effect, OutMessage, Reply, UserState
+from bot.engine.types import Effect, Incoming, OutMessage, Reply, UserState
 from bot.writing import course as steps
 from bot.writing.content import WritingCourse
 from bot.writing.course import Position
@@ -30,15 +30,11 @@ def keep(state: UserState, position: Position | None) -> None:
     state.writing = position.to_dict() if position is not None else {}
 
 
-def person_of(incoming: object) -> Person:
-    """Role and baby's name, when the person chose to let Feather keep them: the loss-aware profile
-    of issue 12 (``Incoming.kept``: role, kind, month, name), read by name so this works before and
-    after that branch lands. Without it, every prompt uses its words for anyone."""
-    kept = getattr(incoming, "kept", None)
-    if kept is None:
-        return Person()
-    role, name = getattr(kept, "role", None), getattr(kept, "name", None)
-    return Person(role if isinstance(role, str) else None, name if isinstance(name, str) and name else None)
+def person_of(incoming: Incoming) -> Person:
+    """Role and baby's name, when the person chose to let Feather keep them (``Incoming.kept``,
+    the loss-aware profile); otherwise every prompt uses its words for anyone."""
+    kept = incoming.kept
+    return Person(kept.role, kept.name or None) if kept is not None else Person()
 
 
 class WritingFeature:

@@ -358,3 +358,49 @@ def test_ids_too_long_for_a_button(tmp_path: Path) -> None:
     find(problems, "dialogs/test.yaml", line_of(text, "label: Over there"),
          "flow and node ids too long for a button")
     assert not [p for p in problems if f"'{long_id}/start'" in p.message]
+
+
+# ---------------------------------------------------------------------------- variants and {name}
+
+
+def test_a_name_text_needs_one_without_a_name(tmp_path: Path) -> None:
+    extra = ("        variants:\n"
+             "          - roles: [partner]\n"
+             "            text: Thinking of {name}.\n")
+    dialogs = one_file(flow_yaml(nodes=node("start", "Hello {name}.", extra=extra)))
+    text = dialogs["test.yaml"]
+    problems = problems_for(tmp_path, dialogs)
+    find(problems, "dialogs/test.yaml", line_of(text, "- id: start"), "uses {name} in every text")
+    find(problems, "dialogs/test.yaml", line_of(text, "- roles: [partner]"), "uses {name} in every text")
+
+
+def test_variants_name_known_roles_and_stages_and_no_other_placeholder(tmp_path: Path) -> None:
+    extra = ("        variants:\n"
+             "          - roles: [husband]\n"
+             "            stages: [soon]\n"
+             "            text: Hello {nam}.\n"
+             "          - text: No conditions.\n")
+    dialogs = one_file(flow_yaml(nodes=node("start", extra=extra)))
+    text = dialogs["test.yaml"]
+    problems = problems_for(tmp_path, dialogs)
+    find(problems, "dialogs/test.yaml", line_of(text, "roles: [husband]"), "unknown role 'husband'")
+    find(problems, "dialogs/test.yaml", line_of(text, "stages: [soon]"), "unknown stage 'soon'")
+    find(problems, "dialogs/test.yaml", line_of(text, "- roles: [husband]"), "'{nam}'")
+    find(problems, "dialogs/test.yaml", line_of(text, "- text: No conditions."), "needs 'roles' or 'stages'")
+
+
+def test_a_partner_is_not_compared_with_the_women(tmp_path: Path) -> None:
+    extra = ("        variants:\n"
+             "          - roles: [partner]\n"
+             "            text: Partners feel it less often than the women do.\n")
+    dialogs = one_file(flow_yaml(nodes=node("start", extra=extra)))
+    text = dialogs["test.yaml"]
+    problems = problems_for(tmp_path, dialogs)
+    find(problems, "dialogs/test.yaml", line_of(text, "- roles: [partner]"), "says 'the women' to a partner")
+
+
+def test_a_node_telling_1_in_10_women_needs_a_variant_for_partners(tmp_path: Path) -> None:
+    dialogs = one_file(flow_yaml(nodes=node("start", "About 1 in 10 women has had one.")))
+    text = dialogs["test.yaml"]
+    problems = problems_for(tmp_path, dialogs)
+    find(problems, "dialogs/test.yaml", line_of(text, "- id: start"), "add a variant for partner without it")

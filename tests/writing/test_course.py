@@ -4,12 +4,12 @@ what is kept (three short values, never anything written)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
-from types import SimpleNamespace
 
 import pytest
 
 from bot import PROJECT_ROOT
-from bot.engine.types import Button
+from bot.engine.types import Button, Incoming
+from bot.understanding.keep import Kept
 from bot.writing import course as steps
 from bot.writing.content import load_writing
 from bot.writing.course import LISTENING, Position, typed_choice
@@ -132,9 +132,8 @@ def test_a_prompt_fits_the_role_first_then_the_name_and_always_has_words_for_any
 
 
 def test_a_kept_profile_reaches_the_prompt_with_the_name_escaped() -> None:
-    assert person_of(SimpleNamespace()) == Person()  # before the loss-aware profile exists
-    kept = SimpleNamespace(kept=SimpleNamespace(role="partner", name="<Ivy>", kind="stillbirth"))
-    person = person_of(kept)
+    assert person_of(Incoming(NOW, text="x")) == Person()  # nothing kept: words for anyone
+    person = person_of(Incoming(NOW, text="x", kept=Kept(role="partner", kind="stillbirth", name="<Ivy>")))
     assert person == Person("partner", "<Ivy>")
     course, _ = load_writing(PROJECT_ROOT)
     [message] = Views(course, Button("Menu", "m")).prompt(Position(0, "open", NOW), person)
