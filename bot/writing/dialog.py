@@ -9,10 +9,11 @@ from typing import Any
 
 from bot.engine.turn import Turn
 from bot.engine.types import Effect, Incoming, OutMessage, Reply, UserState
+from bot.understanding.fit import Person
 from bot.writing import course as steps
 from bot.writing.content import WritingCourse
 from bot.writing.course import Position
-from bot.writing.views import VERB, Person, Views
+from bot.writing.views import VERB, Views
 
 COMMAND = "write"
 _HELP = frozenset({"help", "sos", "urgent", "help me", "emergency", "i need help"})
@@ -34,7 +35,7 @@ def person_of(incoming: Incoming) -> Person:
     """Role and baby's name, when the person chose to let Feather keep them (``Incoming.kept``,
     the loss-aware profile); otherwise every prompt uses its words for anyone."""
     kept = incoming.kept
-    return Person(kept.role, kept.name or None) if kept is not None else Person()
+    return Person(role=kept.role, name=kept.name or None) if kept is not None else Person()
 
 
 class WritingFeature:

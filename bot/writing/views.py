@@ -6,23 +6,15 @@ from one on the prompt at hand. Nothing here ever sees what someone wrote.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from html import escape
 
 from bot.engine import callbacks
 from bot.engine.types import Button, OutMessage
+from bot.understanding.fit import Person
 from bot.writing.content import WritingCourse
 from bot.writing.course import Position
 
 VERB = "wr"
-
-
-@dataclass(frozen=True)
-class Person:
-    """Who is writing, as far as Feather was allowed to keep it (the loss-aware profile)."""
-
-    role: str | None = None
-    name: str | None = None
 
 
 def data(action: str, step: int | None = None) -> str:

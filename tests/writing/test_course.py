@@ -9,12 +9,13 @@ import pytest
 
 from bot import PROJECT_ROOT
 from bot.engine.types import Button, Incoming
+from bot.understanding.fit import Person
 from bot.understanding.keep import Kept
 from bot.writing import course as steps
 from bot.writing.content import load_writing
 from bot.writing.course import LISTENING, Position, typed_choice
 from bot.writing.dialog import person_of
-from bot.writing.views import Person, Views
+from bot.writing.views import Views
 
 NOW = datetime(2026, 3, 4, 21, 10, tzinfo=UTC)
 TOTAL = 9
@@ -134,7 +135,7 @@ def test_a_prompt_fits_the_role_first_then_the_name_and_always_has_words_for_any
 def test_a_kept_profile_reaches_the_prompt_with_the_name_escaped() -> None:
     assert person_of(Incoming(NOW, text="x")) == Person()  # nothing kept: words for anyone
     person = person_of(Incoming(NOW, text="x", kept=Kept(role="partner", kind="stillbirth", name="<Ivy>")))
-    assert person == Person("partner", "<Ivy>")
+    assert person == Person(role="partner", name="<Ivy>")
     course, _ = load_writing(PROJECT_ROOT)
     [message] = Views(course, Button("Menu", "m")).prompt(Position(0, "open", NOW), person)
     assert "Let's begin with &lt;Ivy&gt;" in message.text and "about the pregnancy" in message.text
