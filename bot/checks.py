@@ -41,13 +41,15 @@ REQUIRED_MESSAGES: tuple[str, ...] = (
     "support_other_heading", "support_ask_country", "label_menu", "label_sources",
     "label_back_to_talking", "label_more_support", "label_im_safe", "label_forget_yes",
     "label_forget_no", "label_elsewhere", "label_country", "crisis_intro", "crisis_no_country",
-    "crisis_outro", "medical_intro", "medical_signs", "medical_no_country", "checkin",
+    "crisis_outro", "medical_signs", "medical_no_country", "checkin",
     "label_checkin_yes", "label_checkin_no", "safe_ack", "safe_misread", "label_misread",
 )
 REQUIRED_MESSAGES += (  # safety replies (bot/engine/safety_replies.py)
     "crisis_call", "crisis_call_local", "crisis_lines_heading", "crisis_help_intro",
     "crisis_lang_es", "crisis_lang_pt", "crisis_lang_fr", "crisis_lang_de", "crisis_lang_ru",
-    "medical_where", "medical_misread", "checkin_ok",
+    "crisis_lang_pl", "crisis_lang_it", "medical_where", "medical_misread", "checkin_ok",
+    "medical_again", "watch_again", "watch_again_outro", "checkin_past", "supporter_guidance",
+    "subject_facts", "lines_no_country",
 )
 REQUIRED_MESSAGES += (  # daily reflections (bot/daily)
     "daily_intro", "daily_ask_time", "daily_time_again", "daily_time_place_noted", "daily_zone_again",
@@ -72,7 +74,9 @@ REQUIRED_MESSAGES += (  # /mydata's plain labels and the flood notice (bot/conve
     "mydata_outro", "mydata_not_set", "mydata_chat_id", "mydata_heading_chats", "mydata_chats_country",
     "mydata_chats_created_at", "mydata_chats_updated_at", "mydata_state_flow", "mydata_state_node",
     "mydata_state_last_topic", "mydata_state_pending", "mydata_state_pending_data",
-    "mydata_state_turn", "mydata_heading_daily_subscriptions", "mydata_daily_subscriptions_local_time",
+    "mydata_state_turn", "mydata_state_watch", "mydata_state_watch_until", "mydata_state_watch_left",
+    "mydata_watch_crisis", "mydata_watch_checkin", "mydata_watch_medical",
+    "mydata_heading_daily_subscriptions", "mydata_daily_subscriptions_local_time",
     "mydata_daily_subscriptions_timezone", "mydata_daily_subscriptions_next_send_utc",
     "mydata_daily_subscriptions_paused_until", "mydata_daily_subscriptions_claimed_date",
     "mydata_daily_subscriptions_last_reflection", "mydata_daily_subscriptions_retry_count",

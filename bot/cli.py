@@ -112,7 +112,7 @@ def run_match(core: Core, context: str | None) -> int:
         topic = match.topic
         if safety.level == "medical":
             topic = "loss_medical_urgent"
-        level = safety.level if safety.level in ("crisis", "medical") else None
+        level = safety.level  # crisis, medical, checkin (the gentle question) or None
         about = core.reader.read(text).as_dict() if core.reader else {}
         print(json.dumps({"text": text, "topic": topic or "none", "score": match.score, "safety": level,
                           "about": about}, ensure_ascii=False), flush=True)

@@ -212,6 +212,8 @@ def _shown(words: Words, name: str, value: Any) -> str:
         return words.text("mydata_yes" if value else "mydata_no")
     if name == "sent_ids":
         return ", ".join(text.split())
+    if name == "watch" and words.has(f"mydata_watch_{text}"):
+        return words.text(f"mydata_watch_{text}")
     if name in ("pending", "node"):
         return text.replace("_", " ")
     if name.endswith(("_at", "_utc", "_until")):

@@ -13,11 +13,20 @@ from dataclasses import replace
 from html import escape
 
 from bot.content.model import SPECIAL_TARGETS, Content, Flow, Node
-from bot.engine import callbacks
+from bot.engine import callbacks, watch
 from bot.engine.countries import CountryFinder
 from bot.engine.fitting import Fitting, Heard, node_text
 from bot.engine.remembering import Remembering
-from bot.engine.safety_replies import checkin_reply, help_reply, safe_reply, safety_reply
+from bot.engine.safety_replies import (
+    PENDING_COUNTRY,
+    checkin_reply,
+    concern_reply,
+    help_reply,
+    past_message,
+    safe_reply,
+    safety_reply,
+    watch_reply,
+)
 from bot.engine.support import support_messages
 from bot.engine.turn import Feature, Turn
 from bot.engine.types import Button, Effect, Incoming, OutMessage, Reply, UserState
@@ -35,7 +44,6 @@ _HELP_WORDS = frozenset({"help", "sos", "urgent", "help me", "emergency", "i nee
 URGENT = ("crisis", "medical")
 RISK_EVENTS = frozenset({"crisis_response_sent", "medical_response_sent", "checkin_sent"})
 """A reply with one of these was a safety reply: features hear of it (``Feature.on_risk``)."""
-PENDING_COUNTRY = "country"
 
 Handler = Callable[[Turn, str], Reply]
 """A command's (with its arguments) or a button verb's (with its argument) handler."""
@@ -117,9 +125,16 @@ class Engine:
 
     # ----------------------------------------------------------------- text
     def _on_text(self, turn: Turn, text: str) -> Reply:
+        watch.expire(turn.state, turn.incoming.now)
         if turn.safety.level in URGENT:
             turn.forget_pending()
             return safety_reply(turn, turn.safety)
+        watched = watch_reply(turn, turn.safety)
+        if watched is not None:
+            return watched
+        concerned = concern_reply(turn, turn.safety)
+        if concerned is not None:
+            return concerned
         command = _COMMAND.match(text.strip())
         if command:
             turn.forget_pending()
@@ -138,6 +153,11 @@ class Engine:
                 return intercepted
         if self.normaliser.normalise(text) in _HELP_WORDS:
             return help_reply(turn)
+        if turn.safety.concern == "past":
+            ordinary = self._on_free_text(turn, text)
+            ordinary.messages.insert(0, past_message(turn))
+            ordinary.events.append("past_crisis_acknowledged")
+            return ordinary
         if turn.safety.level == "checkin":
             return checkin_reply(turn)
         return self._on_free_text(turn, text)

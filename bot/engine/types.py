@@ -44,12 +44,18 @@ class UserState:
     """Where someone is in the writing course (bot/writing/course.py): a number, a status, a time."""
     kept_asked: bool = False
     """Whether Feather has asked to remember their loss: it asks once."""
+    watch: str | None = None
+    """The watch after a crisis reply, a check-in or a medical reply (bot/engine/watch.py):
+    "crisis", "checkin" or "medical"; with when it may end and how many messages it has left."""
+    watch_until: str | None = None
+    watch_left: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "flow": self.flow, "node": self.node, "last_topic": self.last_topic,
             "pending": self.pending, "pending_data": dict(self.pending_data),
             "country": self.country, "turn": self.turn, "kept_asked": self.kept_asked,
+            "watch": self.watch, "watch_until": self.watch_until, "watch_left": self.watch_left,
             "writing": dict(self.writing),
         }
 

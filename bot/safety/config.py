@@ -21,7 +21,14 @@ from bot.text.normalise import Normaliser, _fold  # _fold: the normaliser's own 
 
 LEVELS = ("crisis", "medical", "checkin")
 """Most serious first: the detector answers with the first level that has a hit."""
-GUARD_ACTIONS = {"crisis": ("ignore", "checkin"), "medical": ("ignore",), "checkin": ("ignore",)}
+CONCERNS = ("past", "other_person", "subject")
+"""What a crisis phrase can be about when it is not a crisis now (see SafetyResult.concern)."""
+GUARD_ACTIONS = {"crisis": ("ignore", "checkin", *CONCERNS), "medical": ("ignore",), "checkin": ("ignore",)}
+SIGNALS = ("means", "timing", "goodbye", "decision", "method", "refusal", "affirm", "reassure")
+"""Weak risk signals: never an alarm alone; a conversation on watch acts on them ("reassure" is
+"I'm safe" / "you misunderstood me": it lowers the watch instead)."""
+NOTES = {"signals": SIGNALS, "concerns": CONCERNS}
+"""Top-level sections of tagged patterns that are noted, not alarmed on."""
 LANGUAGE = re.compile(r"^[a-z]{2}$")
 MAX_AGE_DAYS = 365
 
@@ -59,6 +66,8 @@ class SafetyConfig:
     markers: dict[str, frozenset[str]]
     """Words that tell languages apart (used to settle Spanish vs Portuguese and the like)."""
     words: dict[str, str] = field(default_factory=dict)
+    notes: tuple[tuple[str, str, re.Pattern[str], Where], ...] = ()
+    """(section, kind, compiled, where) of the signals and concerns (``signal_means`` ...)."""
 
     def pattern_count(self) -> int:
         return sum(len(level.patterns) for level in self.levels.values())
@@ -318,7 +327,7 @@ def load_safety(path: Path, normaliser: Normaliser, display_name: str = "content
     if not isinstance(data, YDict):
         r.error(Where(display_name, 1), "the file must be a mapping (key: value) at the top level")
         return fallback_config(normaliser), r.problems
-    allowed = {"last_reviewed", "words", "languages", *LEVELS}
+    allowed = {"last_reviewed", "words", "languages", *LEVELS, *NOTES}
     for key in data:
         if key not in allowed:
             r.error(data.at(key), f"unknown key '{key}' (allowed: {', '.join(sorted(allowed))})")
@@ -326,15 +335,38 @@ def load_safety(path: Path, normaliser: Normaliser, display_name: str = "content
     words = _read_words(r, data)
     markers = _read_markers(r, data)
     levels = {level: _read_level(r, data, level, words) for level in LEVELS}
+    notes = _read_notes(r, data, words)
     if not levels["crisis"].patterns:
         return fallback_config(normaliser), r.problems
-    return SafetyConfig(levels, _dispatch(levels), markers, words), r.problems
+    return SafetyConfig(levels, _dispatch(levels, notes), markers, words, notes), r.problems
 
 
-def _dispatch(levels: dict[str, Level]) -> Dispatch | None:
+def _read_notes(r: _Reader, data: YDict, words: dict[str, str]) -> tuple[tuple[str, str, re.Pattern[str], Where], ...]:
+    """The ``signals:`` and ``concerns:`` sections: kind -> patterns (any language)."""
+    notes: list[tuple[str, str, re.Pattern[str], Where]] = []
+    for section, kinds in NOTES.items():
+        body = r.mapping(data, section, "content/safety.yaml", required=False)
+        if body is None:
+            continue
+        tag = section[:-1]  # signals -> signal, concerns -> concern
+        for kind in body:
+            if kind not in kinds:
+                r.error(body.at(kind), f"unknown {tag} '{kind}' (known: {', '.join(kinds)})")
+                continue
+            for pattern, at in r.strings(body, kind, f"{section}/{kind}"):
+                compiled = _compile(r, pattern, words, at, tag)
+                if compiled is not None:
+                    notes.append((tag, kind, compiled, at))
+    return tuple(notes)
+
+
+def _dispatch(levels: dict[str, Level],
+              notes: tuple[tuple[str, str, re.Pattern[str], Where], ...] = ()) -> Dispatch | None:
+    """One table for every level (most serious first), then the signals and concerns."""
     return build_dispatch([(f"{name}_{language}", compiled.pattern)
                            for name in LEVELS if name in levels
-                           for language, _, compiled, _ in levels[name].patterns])
+                           for language, _, compiled, _ in levels[name].patterns]
+                          + [(f"{tag}_{kind}", compiled.pattern) for tag, kind, compiled, _ in notes])
 
 
 # Used only when content/safety.yaml cannot be read at all: never run with no crisis check.

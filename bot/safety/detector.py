@@ -1,55 +1,27 @@
 """Spot crisis and urgent-medical messages, before Feather does anything else with them.
 
-``SafetyDetector.assess(text)`` returns a :class:`SafetyResult` with a level:
+``SafetyDetector.assess(text)`` returns a :class:`SafetyResult`: a ``level`` ("crisis",
+"medical", "checkin" or None), the ``language`` of a crisis hit (en, es, pt, fr, de, ru, pl, it),
+a ``concern`` when a crisis phrase is about the past, another person or the subject, and the weak
+risk ``signals`` seen (means, timing, goodbye, decision, method, refusal of care, "you understood",
+reassurance), which the engine's watch acts on. docs/safety.md explains the levels, what each one
+means for the reply, and how well it does on messages written blind.
 
-``"crisis"``
-    Suicidal thoughts, a wish to die or not to wake up, plans or means, self-harm (past or
-    ongoing), including indirect and bereavement-specific ways of saying it ("i'd rather be where
-    my baby is", "nobody would even notice if i was gone"), slang (kms, unalive, ctb), typos, and
-    the commonest phrasings in Spanish, Portuguese, French, German and Russian (``language`` then
-    says which). Feather answers at once with who to call.
-``"medical"``
-    Urgent symptoms happening now after a loss or procedure: heavy bleeding (a pad in an hour or
-    less, large clots), fainting or dizziness, fever, chills or a bad smell, severe pain, pain on
-    one side or in the shoulder tip. Feather says "please get medical help now" and where.
-``"checkin"``
-    Figures of speech close to the line: "this grief is killing me", "i can't go on like this",
-    "i feel dead inside", "i'm not suicidal, just sad". These are common in grief and are not an
-    alarm, but they are not ignored either: Feather asks gently, once, whether they are having
-    thoughts of harming themselves, with one button that opens the crisis support straight away
-    and one that says "no, I just needed to say it". We chose this over treating them as crisis
-    (which would answer ordinary grief with emergency numbers and teach people to stop saying how
-    they feel) and over ignoring them (a real crisis often starts in exactly these words).
-    Statements that life cannot go on *without the baby* ("i can't go on without her", "i want to
-    be with my baby") are treated as crisis, because in bereavement the wish to be reunited with
-    the one who died is a recognised warning sign.
-``None``
-    Everything else, including the ordinary language of loss ("my baby died", "we decided to end
-    the pregnancy", "i took the pills for the medical management"), questions about symptoms
-    ("how much bleeding is normal", "what are the signs of an ectopic") that the flows answer,
-    and symptoms that have passed.
-
-The phrases live in ``content/safety.yaml`` (see :mod:`bot.safety.config`) and are matched
-against text normalised by the same :class:`~bot.text.normalise.Normaliser` as the matcher, so a
-contraction or an accent never hides a crisis. Patterns are precompiled once and filed by the
-first letters a match can start with (:mod:`bot.safety.dispatch`), so a message is read in one
-pass: one look-up and at most one short match per word; near-miss guards are checked only around
-a hit. Messages longer than the normaliser's limit are read in overlapping windows, so a crisis
-phrase anywhere in a very long message is still found, in time linear in its length.
-
-After the patterns, a learned second reader (:mod:`bot.safety.learned`, trained at start-up on
-``content/safety_examples.yaml``) catches oblique crisis messages no pattern names. It can only
-raise the level: nothing -> check-in, and -> crisis only when very sure and no guard spoke.
+The phrases live in ``content/safety.yaml`` (see :mod:`bot.safety.config`), matched against text
+normalised like the matcher's, all levels, signals and concerns in one dispatch table
+(:mod:`bot.safety.dispatch`): one look-up per word, guards checked only around a hit; very long
+messages are read in overlapping windows. Weak signals add up (two kinds, or one with a phrase
+near the line). A learned second reader (:mod:`bot.safety.learned`) may only raise the level.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
-from bot.safety.config import LEVELS, SafetyConfig
+from bot.safety.config import CONCERNS, LEVELS, SafetyConfig
 from bot.safety.dispatch import Entry, tag_of
 from bot.safety.learned import LearnedSafety
 from bot.text.normalise import MAX_INPUT_CHARS, Normaliser
@@ -61,10 +33,41 @@ GUARD_WORDS = 14
 """How many words before a hit a guard that overlaps it may start (guards are a few words)."""
 
 
+Concern = Literal["past", "other_person", "subject"]
+
+
 @dataclass(frozen=True)
 class SafetyResult:
+    """What the safety check saw in one message.
+
+    ``level`` is what to answer with now. ``concern`` says what a crisis phrase was about when it
+    was not a crisis now: ``"past"`` (a crisis clearly over: the gentle check-in at most),
+    ``"other_person"`` (someone asking about another person's risk: guidance for a supporter and
+    the lines to pass on) or ``"subject"`` (suicide as a subject: facts and the lines).
+    ``signals`` are the weak risk signals seen (means, timing, goodbye, decision, method,
+    refusal of care), whatever the level: too weak to alarm alone, enough for a conversation
+    already on watch."""
+
     level: SafetyLevel | None = None
     language: str | None = None
+    concern: Concern | None = None
+    signals: frozenset[str] = frozenset()
+
+
+@dataclass
+class _Scan:
+    """What one pass over a window found."""
+
+    crisis: str | None = None
+    """Language of the first unguarded crisis hit."""
+    more: dict[str, str] = field(default_factory=dict)
+    """level -> language of other unguarded hits."""
+    downgraded: str | None = None
+    """Language of a crisis hit that a checkin guard turned into a check-in."""
+    stopped: bool = False
+    """Whether any guard stopped or changed a hit."""
+    concerns: list[str] = field(default_factory=list)
+    signals: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,14 @@ class Hit:
 
 
 _SPACE = re.compile(" ")
+STRONG_TOGETHER = frozenset({"means", "timing", "goodbye", "decision", "method"})
+"""Any two of these kinds of weak signal in one message make a crisis."""
+WITH_CHECKIN = frozenset({"means", "method", "decision", "timing"})
+"""One of these with a check-in phrase makes a crisis."""
+WITH_LEARNED = frozenset({"means", "method"})
+"""One of these in a message the learned layer would ask about makes a crisis."""
+_GUARD_RANK = {"ignore": 0, "other_person": 1, "subject": 2, "past": 3, "checkin": 4}
+"""When several guards overlap one hit, the first of these wins."""
 
 
 def _word_starts(norm: str) -> list[int]:
@@ -104,29 +115,60 @@ class SafetyDetector:
         the answer, never lower it: to the crisis reply when very sure (a crisis outranks an
         urgent-medical reply, as with the patterns), or from nothing to the check-in. Where a
         guard spoke (a near-miss or a denial the patterns' authors decided on) it may at most
-        ask the check-in question."""
+        ask the check-in question. A crisis phrase that a concern guard placed in the past, in
+        someone else or in a question about the subject is not an alarm: ``concern`` says which
+        (the past gets the check-in)."""
         found: dict[str, str] = {}  # level -> language of its first unguarded hit
         downgraded: str | None = None  # a crisis hit that a checkin guard turned into a check-in
         guarded = False  # any hit that a guard stopped or downgraded
+        concerns: list[str] = []
+        signals: set[str] = set()
         windows = self._windows(text)
         for norm in windows:
-            crisis, more, down, stopped = self._scan(norm, found)
-            if crisis is not None:
-                return SafetyResult("crisis", self._language(crisis, norm))
-            for level, language in more.items():
+            scan = self._scan(norm)
+            signals |= scan.signals
+            if scan.crisis is not None:
+                return SafetyResult("crisis", self._language(scan.crisis, norm), None, frozenset(signals))
+            for level, language in scan.more.items():
                 found.setdefault(level, self._language(language, norm))
-            downgraded = downgraded or down
-            guarded = guarded or stopped
+            downgraded = downgraded or scan.downgraded
+            guarded = guarded or scan.stopped
+            concerns += scan.concerns
+        noted = frozenset(signals)
+        concern = self._concern(concerns)
         learned = self._learned_level(windows)
-        if learned == "crisis" and not guarded and not downgraded:
-            return SafetyResult("crisis", "en")
+        phrase = "checkin" in found or downgraded is not None
+        if concern is None and "medical" not in found and self._signals_add_up(noted, phrase, learned is not None):
+            return SafetyResult("crisis", found.get("checkin") or downgraded or "en", None, noted)
+        if learned == "crisis" and not guarded and not downgraded and concern is None:
+            return SafetyResult("crisis", "en", None, noted)
         if "medical" in found:
-            return SafetyResult("medical", found["medical"])
-        if "checkin" in found or downgraded:
-            return SafetyResult("checkin", found.get("checkin") or downgraded)
+            return SafetyResult("medical", found["medical"], concern, noted)
+        if concern in ("other_person", "subject"):
+            return SafetyResult(None, None, concern, noted)  # the supporter's reply carries the lines
+        if "checkin" in found or downgraded or concern == "past":
+            return SafetyResult("checkin", found.get("checkin") or downgraded or "en", concern, noted)
         if learned is not None:
-            return SafetyResult("checkin", "en")
-        return SafetyResult()
+            return SafetyResult("checkin", "en", None, noted)
+        return SafetyResult(None, None, None, noted)
+
+    @staticmethod
+    def _signals_add_up(signals: frozenset[str], phrase: bool, learned: bool) -> bool:
+        """Weak signals that together make a crisis: two different kinds of warning sign in one
+        message ("tonight" and "everything is ready"); a check-in phrase ("i can't go on") with
+        means, a method question, a decision or a time; or a message the learned layer would ask about
+        with means or a method question."""
+        if len(signals & STRONG_TOGETHER) >= 2:
+            return True
+        return (phrase and bool(signals & WITH_CHECKIN)) or (learned and bool(signals & WITH_LEARNED))
+
+    @staticmethod
+    def _concern(concerns: list[str]) -> Concern | None:
+        """Someone else's risk outranks a question about the subject, which outranks the past."""
+        for name in ("other_person", "subject", "past"):
+            if name in concerns:
+                return name  # type: ignore[return-value]
+        return None
 
     def _learned_level(self, windows: list[str]) -> str | None:
         if self.learned is None:
@@ -156,16 +198,12 @@ class SafetyDetector:
         return [self._normaliser.normalise(text[start:start + MAX_INPUT_CHARS])
                 for start in range(0, len(text) - WINDOW_OVERLAP, step)]
 
-    def _scan(self, norm: str, found: dict[str, str]) -> tuple[str | None, dict[str, str], str | None, bool]:
-        """One pass over the words of ``norm``: (language of the first unguarded crisis hit,
-        {level: language} of other unguarded hits, language of a downgraded crisis hit,
-        whether any guard stopped a hit)."""
+    def _scan(self, norm: str) -> _Scan:
+        """One pass over the words of ``norm``; stops at the first unguarded crisis hit."""
         dispatch = self.config.dispatch
-        more: dict[str, str] = {}
-        downgraded: str | None = None
-        stopped = False
+        scan = _Scan()
         if dispatch is None or not norm:
-            return None, more, None, False
+            return scan
         starts = _word_starts(norm)
         last = len(starts) - 1
         memo: dict[tuple[str, int], list[tuple[str, int]]] = {}
@@ -178,34 +216,52 @@ class SafetyDetector:
             if match is None:
                 continue
             for level, language, action in self._judge(entry, norm, starts, k, match, memo):
-                if action is None:
+                if level == "signal":
+                    scan.signals.add(language)
+                elif level == "concern":
+                    scan.concerns.append(language)
+                elif action is None:
                     if level == "crisis":
-                        return language, more, downgraded, stopped
-                    if level not in found:
-                        more.setdefault(level, language)
+                        scan.crisis = language
+                        return scan
+                    scan.more.setdefault(level, language)
                 elif action == "checkin":
-                    downgraded = downgraded or language
+                    scan.downgraded = scan.downgraded or language
+                    scan.stopped = True
                 else:
-                    stopped = True
-        return None, more, downgraded, stopped
+                    scan.stopped = True
+                    if action in CONCERNS:
+                        scan.concerns.append(action)
+        return scan
 
     def _judge(self, entry: Entry, norm: str, starts: list[int], k: int, match: re.Match[str],
                memo: dict[tuple[str, int], list[tuple[str, int]]]) -> list[tuple[str, str, str | None]]:
-        """(level, language, guard action or None) for the hit at word ``k``. When the first
-        pattern that matched is guarded, every other pattern that matches there is judged too,
-        so a near-miss never hides a real hit that starts at the same word."""
+        """(level, language or kind, guard action or None) for the hits at word ``k``. Unless the
+        first pattern that matched is an unguarded crisis, every other pattern that matches there
+        is judged too, so a near-miss never hides a real hit, and a signal or a concern that
+        starts at the same word as another hit is still noted."""
         level, _, language = tag_of(match).partition("_")
         action = self._guard(level, language, norm, starts, k, match.end(), memo)
-        if action is None:
+        if level == "crisis" and action is None:
             return [(level, language, None)]
-        results = [(level, language, action)]
+        results: list[tuple[str, str, str | None]] = []
+        seen: set[str] = set()
         for member in entry.members:
+            if member.tag in seen:
+                continue
             other = member.compiled.match(norm, starts[k])
             if other is None:
                 continue
+            seen.add(member.tag)
             level, _, language = member.tag.partition("_")
+            if level == "signal":  # a near-miss the crisis guards name is not a signal either
+                action = self._guard("crisis", "en", norm, starts, k, other.end(), memo)
+                if action != "ignore":
+                    results.append((level, language, None))
+                continue
             results.append((level, language, self._guard(level, language, norm, starts, k, other.end(), memo)))
-        results.sort(key=lambda r: (r[2] is not None, LEVELS.index(r[0])))
+        rank = {name: i for i, name in enumerate((*LEVELS, "signal", "concern"))}
+        results.sort(key=lambda r: (r[2] is not None, rank[r[0]]))
         return results
 
     def _guard(self, level: str, language: str, norm: str, starts: list[int], k: int, end: int,
@@ -215,7 +271,8 @@ class SafetyDetector:
         does, else None. A guard overlaps when it starts before the hit ends and ends after the
         hit starts; guards are tried from ``GUARD_WORDS`` words before the hit to its last word.
         ``memo`` keeps the guards found at each word, for messages with many hits."""
-        table = self.config.levels[level].guards.get(language)
+        known = self.config.levels.get(level)
+        table = known.guards.get(language) if known is not None else None
         if table is None:
             return None
         memo = {} if memo is None else memo
@@ -241,7 +298,8 @@ class SafetyDetector:
                 if guard_end > start:
                     if tag == "ignore":
                         return "ignore"
-                    action = tag
+                    if action is None or _GUARD_RANK[tag] < _GUARD_RANK[action]:
+                        action = tag
         return action
 
     def _language(self, language: str | None, norm: str) -> str:

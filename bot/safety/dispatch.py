@@ -7,9 +7,10 @@ regex holding only the patterns that can start with those letters, and that rege
 the word. For a typical message that is a handful of dictionary look-ups and one or two short
 matches, and a message of 100,000 characters is a linear scan.
 
-The table is built with the standard library's own regex parser (``re._parser``) to list the
-letters a pattern can start with. That is an optimisation only: a pattern whose start cannot be
-worked out (or a Python without that parser) is simply tried at every word. A pattern whose
+The table is built by a small reader of the regex syntax the patterns use (literals, classes,
+groups, alternatives, counted repeats), which lists the letters a pattern can start with. That is
+an optimisation only: a pattern whose start cannot be worked out (``\\w``, ``.``) is simply tried
+at every word. A pattern whose
 top-level alternatives start differently (``kms|unaliv\\w*``) is split so that each alternative
 is filed on its own.
 """
@@ -17,12 +18,8 @@ is filed on its own.
 from __future__ import annotations
 
 import re
+from typing import Any
 from dataclasses import dataclass
-
-try:
-    from re import _constants as _C, _parser as _P
-except ImportError:  # pragma: no cover - another Python: every pattern is tried at every word
-    _C = _P = None  # type: ignore[assignment]
 
 KEY = 3
 """How many first letters of a word choose the regex to try there."""
@@ -146,14 +143,7 @@ def _pieces(source: str) -> list[str]:
             i += 2
             continue
         if ch == "[":
-            i += 1
-            if inner[i:i + 1] == "^":
-                i += 1
-            if inner[i:i + 1] == "]":
-                i += 1
-            while i < len(inner) and inner[i] != "]":
-                i += 2 if inner[i] == "\\" else 1
-            i += 1
+            i = _class_end(inner, i)
             continue
         if ch == "(":
             depth += 1
@@ -173,17 +163,28 @@ def _pieces(source: str) -> list[str]:
     return pieces
 
 
+def _class_end(source: str, i: int) -> int:
+    """The index just after the character class that opens at ``source[i]`` ("[")."""
+    i += 1
+    if source[i:i + 1] == "^":
+        i += 1
+    if source[i:i + 1] == "]":
+        i += 1
+    while i < len(source) and source[i] != "]":
+        i += 2 if source[i] == "\\" else 1
+    return i + 1
+
+
 def first_keys(pattern: str) -> frozenset[str] | None:
     """The keys (first ``KEY`` letters of the first word, or the whole word when shorter) that a
     match of ``pattern`` can start with; None when that cannot be worked out."""
-    if _P is None:
-        return None
     try:
-        items = list(_P.parse(pattern).data)
-        done, partial = _walk(items, {""})
-    except (_Open, re.error, RecursionError):
-        return None
-    except Exception:  # noqa: BLE001 - the parser's internals changed: be slow, never wrong
+        re.compile(pattern)
+        node, end = _Parser(pattern).alternation(0)
+        if end != len(pattern):
+            raise _Open
+        done, partial = _walk([node], {""})
+    except (_Open, RecursionError):
         return None
     done |= partial  # the pattern can end here (the word ends with the match)
     if not done or "" in done:
@@ -191,39 +192,168 @@ def first_keys(pattern: str) -> frozenset[str] | None:
     return frozenset(done)
 
 
-def _walk(items: list, partial: set[str]) -> tuple[set[str], set[str]]:  # type: ignore[type-arg]
+# A small reader for the part of regex syntax the safety patterns use. Anything else (\\w, \\d,
+# ".", negated classes, back-references, flags) raises _Open: that pattern is tried at every word.
+# Nodes: ("chars", set) one character of a set; ("seq", [nodes]); ("alt", [nodes]);
+# ("rep", low, high, node); ("zero",) an anchor or a look-around (matches no characters);
+# ("open",) a character from a set too large to list (\\w, ".", [^x]): _Open if a key needs it.
+_Node = tuple[Any, ...]
+_ANCHORS = {"b", "B", "A", "Z"}
+_LITERAL_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "f": "\f", "v": "\v"}
+
+
+class _Parser:
+    def __init__(self, source: str) -> None:
+        self.s = source
+
+    def alternation(self, i: int) -> tuple[_Node, int]:
+        branches = []
+        node, i = self.sequence(i)
+        branches.append(node)
+        while i < len(self.s) and self.s[i] == "|":
+            node, i = self.sequence(i + 1)
+            branches.append(node)
+        return (("alt", branches) if len(branches) > 1 else branches[0]), i
+
+    def sequence(self, i: int) -> tuple[_Node, int]:
+        items: list[_Node] = []
+        s = self.s
+        while i < len(s) and s[i] not in "|)":
+            atom, i = self.atom(i)
+            atom, i = self.quantifier(atom, i)
+            items.append(atom)
+        return ("seq", items), i
+
+    def atom(self, i: int) -> tuple[_Node, int]:
+        s = self.s
+        ch = s[i]
+        if ch == "\\":
+            nxt = s[i + 1:i + 2]
+            if nxt in _ANCHORS:
+                return ("zero",), i + 2
+            if nxt in _LITERAL_ESCAPES:
+                return ("chars", {_LITERAL_ESCAPES[nxt]}), i + 2
+            if not nxt or nxt.isdigit():
+                raise _Open  # a back-reference
+            if nxt.isalnum():
+                return ("open",), i + 2  # \\w, \\d, \\s: too many characters to list
+            return ("chars", {nxt}), i + 2
+        if ch == "[":
+            end = _class_end(s, i)
+            chars = self.charset(s[i + 1:end - 1])
+            return (("open",) if chars is None else ("chars", chars)), end
+        if ch in "^$":
+            return ("zero",), i + 1
+        if ch == ".":
+            return ("open",), i + 1
+        if ch == "(":
+            return self.group(i)
+        if ch in "*+?{":
+            raise _Open
+        return ("chars", {ch}), i + 1
+
+    def group(self, i: int) -> tuple[_Node, int]:
+        s = self.s
+        zero = False
+        if s.startswith("(?:", i):
+            i += 3
+        elif s.startswith(("(?=", "(?!"), i):
+            i, zero = i + 3, True
+        elif s.startswith(("(?<=", "(?<!"), i):
+            i, zero = i + 4, True
+        elif s.startswith("(?P<", i):
+            i = s.index(">", i) + 1
+        elif s.startswith("(?", i):
+            raise _Open  # flags, back-references, conditionals
+        else:
+            i += 1
+        node, i = self.alternation(i)
+        if i >= len(s) or s[i] != ")":
+            raise _Open
+        return (("zero",) if zero else node), i + 1
+
+    def quantifier(self, atom: _Node, i: int) -> tuple[_Node, int]:
+        s = self.s
+        if i >= len(s):
+            return atom, i
+        ch = s[i]
+        if ch == "?":
+            low, high, i = 0, 1, i + 1
+        elif ch == "*":
+            low, high, i = 0, KEY + 1, i + 1
+        elif ch == "+":
+            low, high, i = 1, KEY + 1, i + 1
+        elif ch == "{":
+            found = re.match(r"\{(\d*)(,?)(\d*)\}", s[i:])
+            if found is None:
+                return atom, i  # a literal "{" is not used by the patterns: treated as text
+            low = int(found.group(1) or 0)
+            high = int(found.group(3)) if found.group(3) else (low if not found.group(2) else KEY + 1)
+            i += found.end()
+        else:
+            return atom, i
+        if i < len(s) and s[i] in "?+":
+            i += 1  # lazy or possessive: the same characters can be matched
+        high = min(high, KEY + 1)  # more repeats cannot change a KEY-letter prefix
+        return ("rep", min(low, high), high, atom), i
+
+    @staticmethod
+    def charset(body: str) -> set[str] | None:
+        """The characters of a class, or None when they are too many to list."""
+        if body.startswith("^"):
+            return None
+        chars: set[str] = set()
+        i = 0
+        while i < len(body):
+            ch = body[i]
+            if ch == "\\":
+                nxt = body[i + 1:i + 2]
+                if nxt.isalnum():
+                    if nxt not in _LITERAL_ESCAPES:
+                        return None
+                    nxt = _LITERAL_ESCAPES[nxt]
+                ch, i = nxt, i + 2
+            else:
+                i += 1
+            if body[i:i + 1] == "-" and i + 1 < len(body):
+                last = body[i + 1]
+                if last == "\\" or ord(last) - ord(ch) >= _MAX_RANGE:
+                    return None
+                chars.update(chr(c) for c in range(ord(ch), ord(last) + 1))
+                i += 2
+            else:
+                chars.add(ch)
+        return chars
+
+
+def _walk(items: list[_Node], partial: set[str]) -> tuple[set[str], set[str]]:
     """(finished keys, unfinished prefixes) after matching ``items`` from the prefixes ``partial``.
 
     A prefix is finished when it reaches ``KEY`` letters or the word ends (a space)."""
     done: set[str] = set()
-    for op, av in items:
+    for node in items:
         if not partial:
             break
-        if op in (_C.AT, _C.ASSERT, _C.ASSERT_NOT):
-            continue  # zero width
-        if op is _C.LITERAL:
-            partial, finished = _extend(partial, {chr(av)})
+        kind = node[0]
+        if kind == "zero":
+            continue
+        if kind == "open":
+            raise _Open
+        if kind == "chars":
+            partial, finished = _extend(partial, node[1])
             done |= finished
-        elif op is _C.IN:
-            chars = _charset(av)
-            if chars is None:
-                raise _Open
-            partial, finished = _extend(partial, chars)
+        elif kind == "seq":
+            finished, partial = _walk(node[1], partial)
             done |= finished
-        elif op is _C.BRANCH:
+        elif kind == "alt":
             joined: set[str] = set()
-            for branch in av[1]:
-                finished, rest = _walk(list(branch.data), partial)
+            for branch in node[1]:
+                finished, rest = _walk([branch], partial)
                 done |= finished
                 joined |= rest
             partial = joined
-        elif op is _C.SUBPATTERN:
-            finished, partial = _walk(list(av[3].data), partial)
-            done |= finished
-        elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT):
-            low, high, sub = av
-            high = min(high, KEY + 1)  # more repeats cannot change a KEY-letter prefix
-            low = min(low, high)
+        else:  # "rep"
+            _, low, high, sub = node
             outcomes: set[str] = set()
             current = partial
             for count in range(high + 1):
@@ -231,11 +361,9 @@ def _walk(items: list, partial: set[str]) -> tuple[set[str], set[str]]:  # type:
                     outcomes |= current
                 if count == high or not current:
                     break
-                finished, current = _walk(list(sub.data), current)
+                finished, current = _walk([sub], current)
                 done |= finished
             partial = outcomes
-        else:
-            raise _Open
         if len(partial) + len(done) > _MAX_STRINGS:
             raise _Open
     return done, partial
@@ -254,15 +382,3 @@ def _extend(partial: set[str], chars: set[str]) -> tuple[set[str], set[str]]:
             else:
                 grown.add(prefix + ch)
     return grown, finished
-
-
-def _charset(av: list) -> set[str] | None:  # type: ignore[type-arg]
-    chars: set[str] = set()
-    for kind, value in av:
-        if kind is _C.LITERAL:
-            chars.add(chr(value))
-        elif kind is _C.RANGE and value[1] - value[0] < _MAX_RANGE:
-            chars.update(chr(c) for c in range(value[0], value[1] + 1))
-        else:
-            return None
-    return chars

@@ -105,8 +105,8 @@ class WritingFeature:
         position = position_of(turn.state, self.course.total)
         if position is None or not position.listening(turn.incoming.now):
             return None
-        if _plain(text) in _HELP or turn.safety.level is not None:
-            return None  # help, and anything the safety check noticed, is the engine's
+        if _plain(text) in _HELP or turn.safety.level is not None or turn.safety.concern is not None:
+            return None  # help, and anything the safety check answers or notices, is the engine's
         choice = steps.typed_choice(text)
         if choice == "skip":
             return self._skip(turn, position)

@@ -70,7 +70,8 @@ def test_a_crisis_in_the_middle_of_a_question_is_answered_first(core: Core, pend
     assert "SWALLOWED" not in said(reply.messages)
     assert engine.words.text("crisis_intro").strip() in reply.messages[0].text
     assert "findahelpline.com" in said(reply.messages)
-    assert reply.state.pending is None
+    # whatever was pending is dropped; without a country the crisis reply asks for one (issue 11)
+    assert reply.state.pending == "country"
 
 
 def test_urgent_symptoms_in_the_middle_of_a_question_get_the_medical_reply_first(core: Core) -> None:
@@ -131,8 +132,10 @@ def test_without_a_country_the_advice_comes_first_and_the_question_after(
     assert "findahelpline.com" in advice.text and "emergency number" in advice.text and "112" in advice.text
     assert {b.data for b in advice.buttons} >= {"c:GB", "c:US", "c:XX"}
     assert labels(messages[-1])[:2] == ["More support options", "I'm safe right now"]
-    # no question is left pending ("i can't" must not be read as Canada); a button shows who to call
-    assert store.load_state(2).pending is None
+    # after the advice, the question: which country (typed or a button); "i can't" is not Canada
+    assert store.load_state(2).pending == "country"
+    conversations.handle_text(2, "i can't")
+    assert store.load_state(2).country is None
     after = said(conversations.handle_button(2, "c:GB"))
     assert "116 123" in after and "999" in after
     assert store.load_state(2).country == "GB"
@@ -168,7 +171,10 @@ def test_medical_reply_says_get_help_now_and_where(conversations: Conversations,
     unknown = conversations.handle_text(6, MEDICAL)
     assert "get medical help now" in said(unknown)
     assert "emergency" in said(unknown) and "c:GB" in datas(unknown)
-    assert "soak a pad in an hour or less" in unknown[-1].text
+    # the signs (the reasons) come first, then where to go; "now" once, after the reasons
+    assert "a pad soaked in an hour or less" in unknown[0].text
+    assert unknown[0].text.count("now") == 1
+    assert "Where to go" in unknown[1].text
     conversations.handle_button(6, "c:NZ")
     nz = said(conversations.handle_text(6, MEDICAL))
     assert "Healthline" in nz and "0800 611 116" in nz and "111" in nz
@@ -240,7 +246,7 @@ def test_match_fills_in_safety(tmp_path: Path) -> None:
         "passing clots the size of golf balls": "medical",
         "my baby died at 20 weeks": None,
         "how much bleeding is normal after a miscarriage": None,
-        "this grief is killing me": None,
+        "this grief is killing me": "checkin",  # the gentle question (issue 11, item 7)
     }
     result = run_bot("--match", "--content", str(root), stdin="\n".join(lines) + "\n")
     assert result.returncode == 0, result.stderr

@@ -318,6 +318,7 @@ def test_the_dispatch_table_finds_exactly_what_the_patterns_find() -> None:
     dispatch = config.dispatch
     assert dispatch is not None
     compiled = [(f"{lvl}_{lang}", c) for lvl in LEVELS for lang, _, c, _ in config.levels[lvl].patterns]
+    compiled += [(f"{tag}_{kind}", c) for tag, kind, c, _ in config.notes]
     texts = [t for group in sets().values() for t in group]
     for text in texts:
         norm = real_core().normaliser.normalise(text)
@@ -347,3 +348,73 @@ def test_patterns_with_unknown_starts_are_tried_at_every_word() -> None:
     assert table.search("i will hurt myself") is not None
     assert table.search("honestly kms") is not None
     assert table.search("nothing here") is None
+
+
+# ---------------------------------------------------------------------------- issue 11
+@cache
+def conversation_signals() -> dict[str, list]:  # type: ignore[type-arg]
+    return yaml.safe_load((DATA / "safety_conversation_signals.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("level", ["crisis", "medical"])
+def test_behaviour_timing_means_and_severity_are_alarms(level: str) -> None:
+    got = [(detector().assess(text).level, text) for text in conversation_signals()[level]]
+    misses = report(f"issue 11 {level}", got, (level,))
+    assert not misses, "\n".join(misses)
+
+
+def test_past_other_people_and_the_subject_are_concerns_not_alarms() -> None:
+    wrong = []
+    for item in conversation_signals()["calm"]:
+        result = detector().assess(item["text"])
+        if result.level in ALARMS or result.concern != item.get("concern"):
+            wrong.append(f"  {result.level} {result.concern} (wanted {item.get('concern')}): {item['text']}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize(("text", "level", "concern"), [
+    ("i tried to kill myself years ago, i'm fine now", "checkin", "past"),
+    ("i tried to kill myself years ago and i want to die again", "crisis", None),
+    ("my sister says she wants to die", None, "other_person"),
+    ("my sister said goodbye and i want to die", "crisis", None),
+    ("the doctor asked if i'd had thoughts of suicide and i said yeah", "crisis", None),
+    ("is suicide more common after a stillbirth", None, "subject"),
+])
+def test_a_concern_never_hides_a_crisis_of_ones_own(text: str, level: str | None, concern: str | None) -> None:
+    result = detector().assess(text)
+    assert (result.level, result.concern) == (level, concern), detector().explain(text)
+
+
+@pytest.mark.parametrize(("text", "signals"), [
+    ("it's in my hand now", {"means"}),
+    ("they'll work faster with the wine", {"method"}),
+    ("i've made up my mind", {"decision"}),
+    ("thank you for everything, goodbye", {"goodbye"}),
+    ("once the funeral is over", {"timing"}),
+    ("i don't want to go to hospital, i'll sleep it off", {"refusal"}),
+    ("what time is the wave of light", set()),
+])
+def test_weak_signals_are_noted_without_an_alarm(text: str, signals: set[str]) -> None:
+    result = detector().assess(text)
+    assert result.signals == frozenset(signals)
+    assert result.level not in ALARMS
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    ("bp 160/110", "medical"), ("bp 159/109", None), ("blood pressure 120 over 112", "medical"),
+    ("temperature 38", "medical"), ("temperature 37.9", None), ("temp 100.4 f", "medical"),
+    ("temp 100.3 f", None), ("fever of 39.2", "medical"), ("a pad every hour", "medical"),
+    ("a pad every 90 minutes", None), ("5 pads in 4 hours", "medical"), ("3 pads in 4 hours", None),
+])
+def test_readings_count_from_the_thresholds(text: str, level: str | None) -> None:
+    assert detector().assess(text).level == level, detector().explain(text)
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("chcę umrzeć", "pl"), ("nie chcę już żyć", "pl"), ("myślę o samobójstwie", "pl"),
+    ("voglio morire", "it"), ("non voglio più vivere", "it"), ("voglio farla finita", "it"),
+    ("quero me matar", "pt"),
+])
+def test_polish_italian_and_portuguese(text: str, language: str) -> None:
+    result = detector().assess(text)
+    assert (result.level, result.language) == ("crisis", language)

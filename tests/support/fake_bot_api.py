@@ -98,6 +98,10 @@ MAX_TEXT_LENGTH = 4096
 MAX_CAPTION_LENGTH = 1024
 MAX_CALLBACK_DATA_BYTES = 64
 MAX_BODY_BYTES = 60 * 1024 * 1024
+WAIT_SECONDS = 30.0
+"""How long the wait helpers wait by default. They return the moment their condition holds, so
+this only bounds a test that is failing anyway; it is generous because on a loaded machine
+(CI, a shared 2-core box) a reply that takes 50 ms alone can take seconds."""
 
 # Form fields that are always strings, never JSON-decoded (PTB sends every value as a string).
 _STRING_FIELDS = frozenset(
@@ -770,12 +774,12 @@ class FakeBotApi:
             elif fault.kind == "drop":
                 status, payload = 200, {"ok": True, "result": True}
                 if fault.processed:
-                    status, payload = await self._execute(method, params, files)
+                    status, payload = await self._execute(method, params, files, call)
                 response = self._finish(call, status, payload)
                 response.drop = True
                 return response
 
-        status, payload = await self._execute(method, params, files)
+        status, payload = await self._execute(method, params, files, call)
         return self._finish(call, status, payload)
 
     def _json_response(self, status: int, payload: dict) -> _Response:
@@ -805,19 +809,25 @@ class FakeBotApi:
         self, call: ApiCall, status: int, payload: dict | None, raw: bytes | None = None
     ) -> _Response:
         with self._lock:
-            call.status = status
-            call.finished = time.monotonic()
-            if payload is not None:
-                if payload.get("ok"):
-                    call.result = payload.get("result")
-                else:
-                    call.description = payload.get("description")
-            self._notify_locked()
+            if call.status is None:  # not already settled by _execute
+                self._settle(call, status, payload)
         if raw is not None:
             return _Response(status, raw)
         return self._json_response(status, payload or {})
 
-    async def _execute(self, method: str, params: dict, files: dict) -> tuple[int, dict]:
+    def _settle(self, call: ApiCall, status: int, payload: dict | None) -> None:
+        """Records a call's answer; call with the lock held."""
+        call.status = status
+        call.finished = time.monotonic()
+        if payload is not None:
+            if payload.get("ok"):
+                call.result = payload.get("result")
+            else:
+                call.description = payload.get("description")
+        self._notify_locked()
+
+    async def _execute(self, method: str, params: dict, files: dict,
+                       call: ApiCall | None = None) -> tuple[int, dict]:
         try:
             override = self._overrides.get(method)
             if override is not None:
@@ -830,6 +840,9 @@ class FakeBotApi:
                 handler = _HANDLERS.get(method.lower())
                 with self._lock:
                     result = self._fallback(method, params) if handler is None else handler(self, params, files)
+                    if call is not None:  # in the same lock hold as the message it recorded: a
+                        # waiter woken by the message never sees its call still in progress
+                        self._settle(call, 200, {"ok": True, "result": result})
             return 200, {"ok": True, "result": result}
         except FakeApiError as exc:
             return exc.error_code, exc.payload()
@@ -1483,7 +1496,7 @@ class FakeBotApi:
         return lines
 
     def wait_for_messages(
-        self, chat_id: int, count: int = 1, timeout: float = 5.0
+        self, chat_id: int, count: int = 1, timeout: float = WAIT_SECONDS
     ) -> list[SentMessage]:
         """Block until the bot has sent at least ``count`` messages to ``chat_id`` since
         :meth:`mark`; returns all of them. AssertionError (listing what came) on timeout."""
@@ -1493,7 +1506,7 @@ class FakeBotApi:
                           "wait_for_messages")
 
     async def wait_for_messages_async(
-        self, chat_id: int, count: int = 1, timeout: float = 5.0
+        self, chat_id: int, count: int = 1, timeout: float = WAIT_SECONDS
     ) -> list[SentMessage]:
         """Awaitable :meth:`wait_for_messages` for code running in an event loop."""
         chat_id = int(chat_id)
@@ -1524,7 +1537,7 @@ class FakeBotApi:
         return describe
 
     def wait_for_calls(
-        self, method: str, count: int = 1, timeout: float = 5.0, *, started: bool = False
+        self, method: str, count: int = 1, timeout: float = WAIT_SECONDS, *, started: bool = False
     ) -> list[ApiCall]:
         """Block until ``count`` calls of ``method`` (``"*"``: any) completed since mark
         (``started=True``: arrived, e.g. long polls still waiting); returns them."""
@@ -1533,12 +1546,27 @@ class FakeBotApi:
                           "wait_for_calls")
 
     async def wait_for_calls_async(
-        self, method: str, count: int = 1, timeout: float = 5.0, *, started: bool = False
+        self, method: str, count: int = 1, timeout: float = WAIT_SECONDS, *, started: bool = False
     ) -> list[ApiCall]:
         """Awaitable :meth:`wait_for_calls`."""
         return await self._wait_async(self._calls_check(method, count, started),
                                       self._calls_describe(method, count, timeout, started),
                                       timeout)
+
+    def wait_until(self, condition: Callable[[], Any], what: str, timeout: float = WAIT_SECONDS) -> Any:
+        """Block until ``condition()`` is truthy; returns its value. Checked again on every call or
+        message the fake records (and every 10 ms, for conditions on the bot's own state), so a
+        test waits for the thing it asserts rather than for a count that may still be arriving.
+        AssertionError naming ``what`` on timeout."""
+        self._assert_sync_context("wait_until")
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while not (value := condition()):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+                self._cond.wait(min(remaining, 0.01))
+            return value
 
     # --------------------------------------------------------------------------- webhooks
 

@@ -42,6 +42,7 @@ from bot.store import Store
 from bot.store.migrations import MIGRATIONS
 from tests.feather_testkit import clean_env
 from tests.frontends.telegram.test_bot import CELLS_QUESTION
+from tests.support.fake_bot_api import WAIT_SECONDS
 from tests.support.telegram_text import parse_text
 from tests.trust.conftest import FaultyBotApi
 
@@ -113,7 +114,7 @@ CONVERSATION_KILLS, DAILY_KILLS = 12, 8
 PHASES = ("sent", "fetched", "replying", "replied")
 
 
-def eventually(condition: Callable[[], object], timeout: float = 15.0, what: str = "condition") -> object:
+def eventually(condition: Callable[[], object], timeout: float = WAIT_SECONDS, what: str = "condition") -> object:
     """Waits for a condition (checked every few ms), never for a fixed time."""
     deadline = time.monotonic() + timeout
     while not (value := condition()):
@@ -253,7 +254,7 @@ def take_step(api: FaultyBotApi, person: Conversation, phase: str | None) -> boo
         eventually(lambda: any(c.method == "sendMessage" and c.params.get("chat_id") == person.chat
                                for c in api.calls()[calls_before:]), what="the reply to be under way")
         return False
-    api.wait_for_messages(person.chat, replies, timeout=15)
+    api.wait_for_messages(person.chat, replies)
     person.done += 1
     person.confirmed = person.done == len(person.steps)
     return True

@@ -54,6 +54,7 @@ PROMISED = {
     "writing prompts": {("state", "writing"), ("writing_schedule", "prompt"), ("writing_schedule", "due_utc")},
     "conversation position": {("chats", "state"), *{("state", f) for f in (
         "flow", "node", "last_topic", "pending", "pending_data", "turn", "kept_asked")}},
+    "safety watch": {("state", f) for f in ("watch", "watch_until", "watch_left")},
     "remembered only with a yes": {("kept_about", c) for c in (
         "chat_id", "role", "kind", "loss_month", "name", "kept_at", "updated_at")},
     "timestamps": {("chats", "created_at"), ("chats", "updated_at"),
@@ -148,7 +149,7 @@ def test_mydata_shows_every_stored_value_in_plain_labelled_lines(core, tmp_path:
     writing_row = data["writing_schedule"][0]
     values = ((len(chats_row) - 2) + (len(json.loads(chats_row["state"])) - 1) + (len(daily_row) - 1)
               + (len(kept_row) - 1) + (len(writing_row) - 1))
-    assert len([line for line in lines if line.startswith("• ")]) == values == 3 + 8 + 14 + 6 + 3
+    assert len([line for line in lines if line.startswith("• ")]) == values == 3 + 11 + 14 + 6 + 3
 
 
 def headings(core) -> set[str]:  # type: ignore[no-untyped-def]

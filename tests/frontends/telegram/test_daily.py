@@ -19,7 +19,7 @@ from bot.frontends.telegram.sending import Sender
 from bot.store import Store
 from tests.daily.kit import real_core, utc
 from tests.support.clocks import FixedClock
-from tests.support.fake_bot_api import FakeBotApi
+from tests.support.fake_bot_api import WAIT_SECONDS, FakeBotApi
 from tests.support.running_bot import RunningBot, make_settings, presses, says
 
 ANNA, BEN = 2001, 2002
@@ -121,7 +121,7 @@ def test_a_user_who_blocked_feather_is_unsubscribed_by_the_running_bot(api: Fake
         assert eventually(lambda: repo.get(BEN) is None)  # written right after Telegram's answer
 
 
-def eventually(condition, timeout: float = 5.0) -> bool:  # type: ignore[no-untyped-def]
+def eventually(condition, timeout: float = WAIT_SECONDS) -> bool:  # type: ignore[no-untyped-def]
     """True as soon as ``condition()`` holds (checked every few ms), False after ``timeout``."""
     import time
 
