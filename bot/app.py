@@ -23,6 +23,7 @@ from bot.daily.repository import DailyRepository
 from bot.daily.zones import Places, ZoneFinder, load_places
 from bot.engine.engine import Engine
 from bot.engine.remembering import Remembering
+from bot.engine.words import Words
 from bot.matching import Matcher
 from bot.safety import SafetyDetector
 from bot.safety.config import load_safety
@@ -31,6 +32,12 @@ from bot.safety.learned import build_learned
 from bot.store import Store
 from bot.text import Lexicon, Normaliser
 from bot.understanding import AboutReader, load_reader
+from bot.writing.actions import WritingActions
+from bot.writing.content import load_writing
+from bot.writing.dialog import WritingFeature
+from bot.writing.repository import WritingSchedule
+from bot.writing.sending import ScheduledPrompts
+from bot.writing.views import Views
 
 
 def _nothing() -> None:
@@ -48,6 +55,7 @@ class Core:
     safety: Assessor
     engine: Engine
     places: Places
+    writing: WritingFeature
     reader: AboutReader | None = None
     """What a message says about a loss (content/understanding.yaml); None only on invalid content."""
     problems: list[Problem] = field(default_factory=list)
@@ -83,7 +91,7 @@ class App:
             return False, (f"content not reloaded: {len(errors)} error(s), the first {first}; "
                            f"still using the content loaded before (run --check for all)")
         self.core = core
-        self.conversations.use(core.engine, daily_effects(core, self.store))
+        self.conversations.use(core.engine, feature_effects(core, self.store))
         for listener in self.on_reload:
             listener(core)
         return True, (f"content reloaded from {root}: {len(core.content.flows)} flows, "
@@ -93,8 +101,10 @@ class App:
         """The daily reflections loop on a front end's sender; None when FEATHER_DAILY_RATE is 0."""
         if self.settings.daily_rate <= 0:
             return None
+        prompts = ScheduledPrompts(WritingSchedule(self.store),
+                                   lambda chat, incoming: self.conversations.take_turn(chat, incoming).messages)
         dispatcher = Dispatcher(DailyRepository(self.store), self.core.content, sender,
-                                rate=self.settings.daily_rate)
+                                rate=self.settings.daily_rate, scheduled=prompts)
         self.on_reload.append(lambda core: setattr(dispatcher, "content", core.content))
         return DailyService(dispatcher, self.clock, poll=poll)
 
@@ -131,14 +141,16 @@ def build_core(root: Path, today: date | None = None, strict: bool = True,
     else:
         deferred = DeferredSafety(lambda: _build_safety(root, normaliser, day)[0])
         safety, problems, warm_up = deferred, known, deferred.warm_up
-    problems = loaded.problems + problems + places_problems + reader_problems
+    course, writing_problems = load_writing(root)
+    problems = loaded.problems + problems + places_problems + reader_problems + writing_problems
     if strict and any(p.severity == "error" for p in problems):
         raise ContentInvalid(problems)
     daily = DailyFeature(ZoneFinder(places), normaliser)
+    writing = WritingFeature(course, Views(course, Words(content).menu_button()))
     remembering = Remembering(reader) if reader else None
-    engine = Engine(content, normaliser, matcher, safety, features=[daily], reader=reader,
+    engine = Engine(content, normaliser, matcher, safety, features=[daily, writing], reader=reader,
                     remembering=remembering)
-    return Core(root, content, normaliser, matcher, safety, engine, places, reader, problems, warm_up)
+    return Core(root, content, normaliser, matcher, safety, engine, places, writing, reader, problems, warm_up)
 
 
 def _story_entries(reader: AboutReader | None) -> dict[str, list[str]]:
@@ -162,14 +174,17 @@ def count_examples(core: Core) -> int:
     return sum(len(flow.examples) for flow in core.content.flows.values())
 
 
-def daily_effects(core: Core, store: Store) -> dict[str, EffectHandler]:
-    """How the daily feature's effects (subscribe, pause, ...) are applied, in this core's words."""
-    return DailyActions(core.engine.words, DailyRepository(store), core.places).handlers()
+def feature_effects(core: Core, store: Store) -> dict[str, EffectHandler]:
+    """How the features' effects (daily: subscribe, pause, ...; writing: the schedule, replies that
+    depend on daily reflections) are applied, in this core's words."""
+    daily = DailyActions(core.engine.words, DailyRepository(store), core.places)
+    writing = WritingActions(core.writing.views, WritingSchedule(store), DailyRepository(store), daily.when)
+    return {**daily.handlers(), **writing.handlers()}
 
 
 def build_conversations(core: Core, store: Store, clock: Clock | None = None) -> Conversations:
     """Conversations over ``store``, with every feature's effects (daily: subscribe, pause, ...)."""
-    return Conversations(core.engine, store, clock or SystemClock(), effects=daily_effects(core, store))
+    return Conversations(core.engine, store, clock or SystemClock(), effects=feature_effects(core, store))
 
 
 def build_app(settings: Settings, *, root: Path | None = None, core: Core | None = None,

@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 
 from bot.content import style
 from bot.content.loader import Loaded
-from bot.content.model import NAME_SLOT, ROLES, TOPICS, Content, Flow, Node
+from bot.content.model import NAME_SLOT, ROLES, SPECIAL_TARGETS, TOPICS, Content, Flow, Node
 from bot.content.problems import Problem
 from bot.content.yamlsrc import Where
 from bot.engine import callbacks
@@ -84,6 +84,9 @@ REQUIRED_MESSAGES += (  # /mydata's plain labels and the flood notice (bot/conve
     "mydata_daily_subscriptions_sent_ids", "mydata_daily_subscriptions_due_date",
     "mydata_daily_subscriptions_loss_date", "mydata_daily_subscriptions_created_at",
     "mydata_daily_subscriptions_updated_at", "mydata_paused_indefinitely", "slow_down",
+    "mydata_state_writing", "mydata_writing_open", "mydata_writing_written", "mydata_writing_scheduled",
+    "mydata_writing_paused", "mydata_heading_writing_schedule", "mydata_writing_schedule_prompt",
+    "mydata_writing_schedule_due_utc", "mydata_writing_schedule_created_at",
 )
 REQUIRED_MESSAGES += (  # the story reply and remembering with a yes (understanding/story.py, engine/remembering.py)
     "story_sorry", "story_sorry_name", "story_heard", "story_heard_details", "story_at_weeks", "story_in_year",
@@ -97,7 +100,7 @@ REQUIRED_MESSAGES += (  # the story reply and remembering with a yes (understand
 )
 REQUIRED_MESSAGES += (  # the command menu, helplines and dates (telegram/commands.py, engine/support.py, dates.py)
     "command_start", "command_menu", "command_help", "command_about", "command_country", "command_privacy",
-    "command_mydata", "command_forget", "command_daily", "command_stop",
+    "command_mydata", "command_forget", "command_daily", "command_stop", "command_write",
     "support_emergency", "support_emergency_local", "helpline_call", "helpline_text",
     "date_months", "date_weekdays", "date_day_month", "date_day_month_year", "date_weekday_day_month",
     "date_moment_utc", "console_intro", "console_feather", "console_you",
@@ -347,7 +350,10 @@ def _menu_checks(content: Content) -> list[Problem]:
     problems = []
     for theme in content.menu:
         for flow_id in theme.flows:
-            if flow_id not in content.flows:
+            if flow_id in SPECIAL_TARGETS and f"label_special_{flow_id}" not in content.messages:
+                problems.append(Problem(theme.where, f"theme '{theme.id}' lists '{flow_id}': messages.yaml needs "
+                                                     f"'label_special_{flow_id}' for its button"))
+            elif flow_id not in content.flows and flow_id not in SPECIAL_TARGETS:
                 problems.append(Problem(theme.where, f"theme '{theme.id}' lists unknown flow '{flow_id}'"))
         try:
             callbacks.encode("t", theme.id)

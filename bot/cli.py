@@ -71,7 +71,8 @@ def run_check(root: Path) -> int:
     flows = len(core.content.flows)
     examples = sum(len(f.examples) for f in core.content.flows.values())
     print(f"{flows} flows, {examples} examples, {len(core.content.sources)} sources, "
-          f"{len(core.content.reflections)} reflections: {len(errors)} error(s), "
+          f"{len(core.content.reflections)} reflections, {core.writing.course.total} writing prompts: "
+          f"{len(errors)} error(s), "
           f"{len(core.problems) - len(errors)} warning(s)")
     print(readability_summary(core.content))
     return 1 if errors else 0

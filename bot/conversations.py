@@ -187,6 +187,10 @@ def _shown(words: Words, name: str, value: Any) -> str:
     content = words.content
     if value is None or value == "" or value == {}:
         return words.text("mydata_not_set")
+    if name == "writing" and isinstance(value, dict) and words.has(f"mydata_writing_{value.get('status')}"):
+        step = str(value.get("step", ""))
+        number = str(int(step) + 1) if step.isdigit() else step
+        return words.text(f"mydata_writing_{value.get('status')}", number=number)
     if isinstance(value, dict):
         return ", ".join(f"{str(k).replace('_', ' ')} {_shown(words, str(k), v)}" for k, v in value.items())
     text = str(value)

@@ -22,6 +22,7 @@ SPECIAL_LABELS = {
     "daily": "Daily reflections",
     "country": "Choose a country",
     "support": "Helplines for my country",
+    "write": "Writing to your baby",
 }
 
 _ESCAPES = {

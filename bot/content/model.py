@@ -16,7 +16,7 @@ TOPICS: tuple[str, ...] = (
 )
 """Every topic the matcher knows. Each must be the topic of at least one flow."""
 
-SPECIAL_TARGETS: tuple[str, ...] = ("menu", "daily", "country", "support")
+SPECIAL_TARGETS: tuple[str, ...] = ("menu", "daily", "country", "support", "write")
 """Button targets that are not flows: handled by the engine itself."""
 
 

@@ -241,6 +241,9 @@ class DailyFeature:
             return self._effect(turn, "daily_stop", events=["daily_stop"])
         return self._open(turn)
 
+    def on_risk(self, turn: Turn) -> list[Effect]:
+        return []  # the reflections go on as chosen; the safety reply is the whole reply
+
     # ----------------------------------------------------------------- helpers
     def _open(self, turn: Turn) -> Reply:
         turn.state.pending, turn.state.pending_data = PENDING_TIME, {}

@@ -1,6 +1,8 @@
 """The sending loop: one scheduler for everyone, transport-free.
 
-Why and how: docs/daily.md, under "bot/daily/dispatcher.py"."""
+Why and how: docs/daily.md, under "bot/daily/dispatcher.py". Other scheduled messages (the writing
+course's prompts, ``Scheduled``) go through the same loop at the same pace, after the reflections,
+each sent once."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from bot.clock import Clock
 from bot.content.model import Content
@@ -53,6 +55,16 @@ class SendResult:
         return cls("error", detail=detail)
 
 
+class Scheduled(Protocol):
+    """Messages someone asked for at a time, sent by this loop at the reflections' pace."""
+
+    def claim(self, now: datetime, limit: int) -> list[tuple[int, list[OutMessage]]]:
+        """Up to ``limit`` chats' messages due at ``now``, each handed out once."""
+        ...
+
+    def next_due(self) -> datetime | None: ...
+
+
 Sender = Callable[[int, list[OutMessage]], Awaitable[SendResult]]
 """Sends one chat's messages; never raises for Telegram's answers, reports them as a SendResult."""
 
@@ -66,6 +78,8 @@ class Stats:
     failed: int = 0
     flood_waits: int = 0
     batches: int = 0
+    scheduled: int = 0
+    """Other scheduled messages (writing prompts) sent."""
     started: float = 0.0
     finished: float = 0.0
     results: dict[str, int] = field(default_factory=dict)
@@ -76,7 +90,8 @@ class Stats:
 
     def __str__(self) -> str:
         return (f"claimed {self.claimed}, sent {self.sent}, skipped {self.skipped}, blocked {self.blocked}, "
-                f"failed {self.failed}, flood waits {self.flood_waits}, {self.duration:.1f}s")
+                f"failed {self.failed}, flood waits {self.flood_waits}, scheduled {self.scheduled}, "
+                f"{self.duration:.1f}s")
 
 
 class Dispatcher:
@@ -93,8 +108,10 @@ class Dispatcher:
         offload: bool = True,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        scheduled: Scheduled | None = None,
     ) -> None:
         self.repository = repository
+        self.scheduled = scheduled
         self.content = content
         self.sender = sender
         self.limiter = limiter or RateLimiter(rate, monotonic=monotonic, sleep=sleep)
@@ -111,6 +128,9 @@ class Dispatcher:
     async def next_due(self) -> datetime | None:
         """When the next reflection falls due (None: nobody is subscribed)."""
         result: datetime | None = await self._db(self.repository.next_due)
+        if self.scheduled is not None:
+            other: datetime | None = await self._db(self.scheduled.next_due)
+            result = min(d for d in (result, other) if d is not None) if result or other else None
         return result
 
     async def _db(self, fn: Callable[..., Any], *args: Any) -> Any:
@@ -137,10 +157,29 @@ class Dispatcher:
             await self._db(self.repository.settle, now, blocked, failed)
             if claimed.examined < self.batch_size:
                 break
+        if self.scheduled is not None:
+            await self._send_scheduled(self.scheduled, now, stats)
         stats.finished = self._time()
-        if stats.claimed or stats.skipped:
+        if stats.claimed or stats.skipped or stats.scheduled:
             log.info("daily reflections: %s", stats)
         return stats
+
+    async def _send_scheduled(self, scheduled: Scheduled, now: datetime, stats: Stats) -> None:
+        """The other scheduled messages due at ``now``, batch by batch, each sent once."""
+        while True:
+            due: list[tuple[int, list[OutMessage]]] = await self._db(scheduled.claim, now, self.batch_size)
+            for chat_id, messages in due:
+                await self.limiter.acquire(chat_id)
+                try:
+                    result = await self.sender(chat_id, messages)
+                except Exception as exc:  # a sender should not raise
+                    log.warning("scheduled send raised %s", type(exc).__name__)
+                    result = SendResult.error(type(exc).__name__)
+                stats.scheduled += result.kind == "ok"
+                if result.kind == "retry_after":
+                    self.limiter.pause(result.seconds)
+            if len(due) < self.batch_size:
+                break
 
     async def _claim(self, now: datetime) -> Claimed:
         """Claim a batch; if we are cancelled meanwhile, the claim still completes and is handed back

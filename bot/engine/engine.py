@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from html import escape
 
-from bot.content.model import Content, Flow, Node
+from bot.content.model import SPECIAL_TARGETS, Content, Flow, Node
 from bot.engine import callbacks, watch
 from bot.engine.countries import CountryFinder
 from bot.engine.fitting import Fitting, Heard, node_text
@@ -42,6 +42,8 @@ from bot.understanding.keep import Kept
 _COMMAND = re.compile(r"^/([A-Za-z_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.S)
 _HELP_WORDS = frozenset({"help", "sos", "urgent", "help me", "emergency", "i need help"})
 URGENT = ("crisis", "medical")
+RISK_EVENTS = frozenset({"crisis_response_sent", "medical_response_sent", "checkin_sent"})
+"""A reply with one of these was a safety reply: features hear of it (``Feature.on_risk``)."""
 
 Handler = Callable[[Turn, str], Reply]
 """A command's (with its arguments) or a button verb's (with its argument) handler."""
@@ -102,12 +104,21 @@ class Engine:
     # ----------------------------------------------------------------- entry points
     def handle(self, state: UserState, incoming: Incoming) -> Reply:
         """Answer one text or button press (a text's safety result may come with it)."""
-        state = replace(state, pending_data=dict(state.pending_data), turn=state.turn + 1)
+        state = replace(state, pending_data=dict(state.pending_data), writing=dict(state.writing),
+                        turn=state.turn + 1)
         if incoming.button is not None:
-            return self._on_button(Turn(self.words, state, incoming, SafetyResult()), incoming.button)
-        text = incoming.text or ""
-        safety = incoming.safety if incoming.safety is not None else self.safety.assess(text)
-        return self._on_text(Turn(self.words, state, incoming, safety), text)
+            turn = Turn(self.words, state, incoming, SafetyResult())
+            reply = self._on_button(turn, incoming.button)
+        else:
+            text = incoming.text or ""
+            safety = incoming.safety if incoming.safety is not None else self.safety.assess(text)
+            turn = Turn(self.words, state, incoming, safety)
+            reply = self._on_text(turn, text)
+        if RISK_EVENTS.intersection(reply.events):
+            for feature in self.features:  # e.g. the writing course pauses, and stays paused
+                reply.effects.extend(feature.on_risk(turn))
+            reply.state = turn.state
+        return reply
 
     def assess(self, text: str) -> SafetyResult:
         return self.safety.assess(text)
@@ -236,7 +247,8 @@ class Engine:
         theme = next((t for t in self.content.menu if t.id == theme_id), None)
         if theme is None:
             return turn.unknown_button_reply()
-        buttons = tuple(self.words.flow_button(f) for f in theme.flows if f in self.content.flows)
+        buttons = tuple(self.words.flow_button(f) if f in self.content.flows else self.words.special_button(f)
+                        for f in theme.flows if f in self.content.flows or f in SPECIAL_TARGETS)
         return turn.reply(OutMessage(turn.text("theme_prompt"), buttons + (self.words.menu_button(),)))
 
     def _special(self, turn: Turn, target: str) -> Reply:

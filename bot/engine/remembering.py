@@ -105,6 +105,9 @@ class Remembering:
     def intercept(self, turn: Turn, text: str) -> Reply | None:
         return None
 
+    def on_risk(self, turn: Turn) -> list[Effect]:
+        return []  # what was kept stays kept; the safety reply is the whole reply
+
     def _keep(self, turn: Turn, kept: Kept, key: str) -> Reply:
         turn.state.kept_asked = True
         effect = Effect("keep_about", {"role": kept.role, "kind": kept.kind, "month": kept.month,

@@ -40,6 +40,8 @@ class UserState:
     pending_data: dict[str, str] = field(default_factory=dict)
     country: str | None = None
     turn: int = 0
+    writing: dict[str, str] = field(default_factory=dict)
+    """Where someone is in the writing course (bot/writing/course.py): a number, a status, a time."""
     kept_asked: bool = False
     """Whether Feather has asked to remember their loss: it asks once."""
     watch: str | None = None
@@ -54,6 +56,7 @@ class UserState:
             "pending": self.pending, "pending_data": dict(self.pending_data),
             "country": self.country, "turn": self.turn, "kept_asked": self.kept_asked,
             "watch": self.watch, "watch_until": self.watch_until, "watch_left": self.watch_left,
+            "writing": dict(self.writing),
         }
 
     @classmethod

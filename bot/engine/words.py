@@ -32,6 +32,10 @@ class Words:
     def menu_buttons(self) -> tuple[Button, ...]:
         return tuple(Button(theme.label, callbacks.encode(callbacks.THEME, theme.id)) for theme in self.content.menu)
 
+    def special_button(self, target: str) -> Button:
+        """A menu theme's entry that is not a flow (``/write``): labelled ``label_special_<target>``."""
+        return Button(self.text(f"label_special_{target}"), callbacks.encode(callbacks.SPECIAL, target))
+
     def flow_button(self, flow_id: str) -> Button:
         flow = self.content.flows[flow_id]
         return Button(flow.title, callbacks.encode(callbacks.FLOW, flow.id))

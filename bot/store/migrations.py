@@ -66,6 +66,21 @@ MIGRATIONS: list[tuple[int, str]] = [
         );
         """,
     ),
+    (
+        4,
+        """
+        -- Writing course (bot/writing): a row only while someone's next prompt is scheduled, so the
+        -- sending loop finds it by due_utc (indexed); deleted when claimed. prompt is its number as
+        -- people count (1 = the first of content/writing.yaml). Never anything anyone wrote.
+        CREATE TABLE writing_schedule (
+            chat_id     INTEGER PRIMARY KEY,
+            prompt      INTEGER NOT NULL,
+            due_utc     TEXT NOT NULL,
+            created_at  TEXT NOT NULL
+        );
+        CREATE INDEX writing_schedule_due ON writing_schedule (due_utc);
+        """,
+    ),
 ]
 
 LATEST = max(version for version, _ in MIGRATIONS)

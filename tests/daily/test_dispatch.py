@@ -21,6 +21,7 @@ import pytest
 from bot import PROJECT_ROOT
 from bot.daily.dispatcher import Dispatcher, SendResult
 from bot.daily.repository import DailyRepository
+from bot.engine.types import OutMessage
 from bot.store import Store
 from tests.daily.kit import FakeTime, RecordingSender, make_dispatcher, open_store, run, small_content, utc
 
@@ -400,3 +401,42 @@ def test_the_message_is_the_reflection_with_its_question_and_a_settings_button(s
     reflection = next(r for r in dispatcher.content.reflections if r.id == last)
     assert message.text.startswith(reflection.text[:40])
     assert [b.data for b in message.buttons] == ["dl:set"]
+
+
+# ----------------------------------------------------------------------------------- other scheduled messages
+
+
+class DuePrompts:
+    """A ``Scheduled`` source (the writing course's, in the app): what is due, handed out once."""
+
+    def __init__(self, due: dict[int, datetime]) -> None:
+        self.due = due
+        self.claims: list[int] = []
+
+    def claim(self, now: datetime, limit: int) -> list[tuple[int, list[OutMessage]]]:
+        ready = sorted((c for c, at in self.due.items() if at <= now), key=self.due.__getitem__)[:limit]
+        self.claims.append(len(ready))
+        for chat in ready:
+            del self.due[chat]
+        return [(chat, [OutMessage(f"prompt for {chat}")]) for chat in ready]
+
+    def next_due(self) -> datetime | None:
+        return min(self.due.values(), default=None)
+
+
+def test_other_scheduled_messages_go_through_the_same_loop_and_pace_once_each(store: Store) -> None:
+    start = utc(2026, 1, 14, 7, 59)
+    subscribe(store, 1, time(8, 0), "Europe/London", start)
+    prompts = DuePrompts({2: start + MINUTE, 3: start + MINUTE, 4: start + 30 * MINUTE})
+    dispatcher, sender, _ = make_dispatcher(store, offload=False, scheduled=prompts, rate=2.0, batch_size=1)
+    assert run(dispatcher.next_due()) == start + MINUTE  # the earlier of the two sources
+    assert run(dispatcher.dispatch_due(start)).scheduled == 0
+    stats = run(dispatcher.dispatch_due(start + MINUTE))
+    assert sorted(sender.chats()) == [1, 2, 3] and stats.sent == 1 and stats.scheduled == 2
+    assert [s.text for s in sender.sent if s.chat_id != 1] == ["prompt for 2", "prompt for 3"]
+    assert prompts.claims[-3:] == [1, 1, 0]  # batch by batch, until one comes back short
+    times = [s.at for s in sender.sent]
+    assert times == sorted(times) and times[-1] - times[0] >= 0.9  # paced by the same limiter (2/s)
+    run(dispatcher.dispatch_due(start + 2 * MINUTE))
+    assert sorted(sender.chats()) == [1, 2, 3]  # never twice
+    assert run(dispatcher.next_due()) == start + 30 * MINUTE  # before tomorrow's reflection

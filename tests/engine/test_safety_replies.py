@@ -15,7 +15,7 @@ from bot.app import Core
 from bot.conversations import Conversations
 from bot.engine.engine import Engine
 from bot.engine.turn import Turn
-from bot.engine.types import Incoming, OutMessage, Reply, UserState
+from bot.engine.types import Effect, Incoming, OutMessage, Reply, UserState
 from bot.store import Store
 from tests.feather_testkit import NOW, make_root, run_bot
 
@@ -55,6 +55,9 @@ class Swallow:
 
     def intercept(self, turn: Turn, text: str) -> Reply | None:
         return None
+
+    def on_risk(self, turn: Turn) -> list[Effect]:
+        return []
 
 
 # ---------------------------------------------------------------------------- first, always

@@ -8,6 +8,7 @@ turn counted rather than from its wording.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from html import unescape
@@ -17,14 +18,15 @@ from typing import Any
 import yaml
 
 from bot.conversations import Conversations, TurnResult
-from bot.engine.types import Incoming
+from bot.engine.types import Incoming, OutMessage
 from tests.support.clocks import FixedClock
 
 DEFAULT_START = datetime(2026, 3, 4, 3, 10, tzinfo=UTC)
 SAFETY_EVENTS = {"crisis_response_sent": "crisis", "medical_response_sent": "medical", "checkin_sent": "checkin"}
 TOP_KEYS = {"title", "written_blind", "start", "turns"}
-TURN_KEYS = {"say", "press", "after", "expect"}
-EXPECT_KEYS = {"safety", "topic", "contains", "contains_any", "not_contains", "buttons"}
+TURN_KEYS = {"say", "press", "deliver", "after", "expect"}
+EXPECT_KEYS = {"safety", "topic", "contains", "contains_any", "not_contains", "buttons", "sent"}
+DELIVERIES = {"scheduled"}
 LEVELS = {"crisis", "medical", "checkin", "none"}
 _TAG = re.compile(r"<[^>]+>")
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*([mhd])$")
@@ -40,6 +42,11 @@ class Turn:
     press: str | None
     after: timedelta
     expect: dict[str, Any]
+    deliver: str | None = None
+
+
+Deliver = Callable[[int], list[OutMessage]]
+"""Runs the sending loop's scheduled messages once, at the clock's time; returns what the chat got."""
 
 
 @dataclass(frozen=True)
@@ -77,8 +84,12 @@ def load_transcript(path: Path) -> Transcript:
     turns = []
     for index, raw in enumerate(data["turns"], 1):
         where = f"{path.name} turn {index}"
-        if not isinstance(raw, dict) or (("say" in raw) == ("press" in raw)):
-            raise TranscriptError(f"{where}: each turn has exactly one of 'say' or 'press'")
+        if not isinstance(raw, dict) or sum(k in raw for k in ("say", "press", "deliver")) != 1:
+            raise TranscriptError(f"{where}: each turn has exactly one of 'say', 'press' or 'deliver'")
+        if "deliver" in raw and raw["deliver"] not in DELIVERIES:
+            raise TranscriptError(f"{where}: deliver is one of {sorted(DELIVERIES)}")
+        if "sent" in (raw.get("expect") or {}) and "deliver" not in raw:
+            raise TranscriptError(f"{where}: 'sent' counts what a 'deliver' turn sent")
         if unknown := set(raw) - TURN_KEYS:
             raise TranscriptError(f"{where}: unknown keys {sorted(unknown)}")
         expect = raw.get("expect") or {}
@@ -91,7 +102,7 @@ def load_transcript(path: Path) -> Transcript:
                 expect[key] = _strings(expect[key], f"{where} {key}")
         after = _duration(raw["after"], where) if "after" in raw else timedelta()
         say = raw.get("say")
-        turns.append(Turn(None if say is None else str(say), raw.get("press"), after, expect))
+        turns.append(Turn(None if say is None else str(say), raw.get("press"), after, expect, raw.get("deliver")))
     return Transcript(path, data["title"], start, turns, bool(data.get("written_blind")))
 
 
@@ -111,6 +122,8 @@ def check_turn(turn: Turn, result: TurnResult, where: str) -> list[str]:
     labels = [b.label.casefold() for m in result.messages for b in m.buttons]
     topics = [e.split(":", 1)[1] for e in result.events if e.startswith("topic:")]
     wrong = []
+    if "sent" in expect and len(result.messages) != expect["sent"]:
+        wrong.append(f"{len(result.messages)} message(s) sent, expected {expect['sent']}")
     if "safety" in expect and safety_of(result) != expect["safety"]:
         wrong.append(f"safety was {safety_of(result)}, expected {expect['safety']}")
     if "topic" in expect and expect["topic"] not in topics:
@@ -123,11 +136,12 @@ def check_turn(turn: Turn, result: TurnResult, where: str) -> list[str]:
               if not any(s.casefold() in label for label in labels)]
     if not wrong:
         return []
-    said = turn.say if turn.say is not None else f"[press {turn.press}]"
+    said = turn.say if turn.say is not None else f"[press {turn.press}]" if turn.press else f"[{turn.deliver}]"
     return [f"{where} {said!r}: " + "; ".join(wrong) + f"\n    reply: {text[:600]!r}"]
 
 
-def play(transcript: Transcript, conversations: Conversations, clock: FixedClock, chat_id: int) -> list[str]:
+def play(transcript: Transcript, conversations: Conversations, clock: FixedClock, chat_id: int,
+         deliver: Deliver | None = None) -> list[str]:
     """Every turn in order; returns all failures (not just the first), so one run shows them all."""
     clock.set(transcript.start)
     failures: list[str] = []
@@ -135,6 +149,13 @@ def play(transcript: Transcript, conversations: Conversations, clock: FixedClock
     for index, turn in enumerate(transcript.turns, 1):
         where = f"{transcript.path.name} turn {index}"
         clock.advance(seconds=turn.after.total_seconds() or 20)
+        if turn.deliver is not None:
+            if deliver is None:
+                failures.append(f"{where}: this runner cannot deliver scheduled messages")
+                break
+            last = TurnResult(deliver(chat_id), [])
+            failures += check_turn(turn, last, where)
+            continue
         if turn.press is not None:
             wanted = str(turn.press).casefold()
             buttons = [b for m in (last.messages if last else []) for b in m.buttons]

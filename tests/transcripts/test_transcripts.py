@@ -7,7 +7,10 @@ from pathlib import Path
 import pytest
 
 from bot.app import build_conversations
+from bot.engine.types import OutMessage
 from bot.store import Store
+from bot.writing.repository import WritingSchedule
+from bot.writing.sending import ScheduledPrompts
 from tests.feather_testkit import real_core
 from tests.support.clocks import FixedClock
 from tests.transcripts.runner import DEFAULT_START, TranscriptError, load_transcript, play
@@ -24,7 +27,14 @@ def test_transcript(path: Path, tmp_path: Path) -> None:
     clock = FixedClock(DEFAULT_START)
     try:
         conversations = build_conversations(core, store, clock)
-        failures = play(transcript, conversations, clock, chat_id=4242)
+        prompts = ScheduledPrompts(WritingSchedule(store), lambda chat, incoming: conversations.take_turn(
+            chat, incoming).messages)
+
+        def deliver(chat_id: int) -> list[OutMessage]:
+            """What the sending loop sends this chat now: its scheduled writing prompt, if due."""
+            return [m for _, messages in prompts.claim(clock.now(), 100, chat_id) for m in messages]
+
+        failures = play(transcript, conversations, clock, chat_id=4242, deliver=deliver)
     finally:
         store.close()
     assert not failures, f"{transcript.title}\n" + "\n".join(failures)
@@ -41,4 +51,7 @@ def test_a_malformed_transcript_is_named(tmp_path: Path) -> None:
         load_transcript(bad)
     bad.write_text("title: x\nturns:\n  - say: hi\n    press: no\n")
     with pytest.raises(TranscriptError, match="exactly one of"):
+        load_transcript(bad)
+    bad.write_text("title: x\nturns:\n  - say: hi\n    expect: {sent: 1}\n")
+    with pytest.raises(TranscriptError, match="'sent' counts what a 'deliver' turn sent"):
         load_transcript(bad)

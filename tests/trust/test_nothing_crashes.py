@@ -145,7 +145,7 @@ def test_the_matcher_and_the_safety_check_never_raise(core: Core, text: str, con
 # -------------------------------------------------------------------------------- buttons
 
 
-KNOWN_VERBS = {"n", "f", "s", "m", "t", "x", "c", "fg", "safe", "dl"}
+KNOWN_VERBS = {"n", "f", "s", "m", "t", "x", "c", "fg", "safe", "dl", "wr"}
 """Every verb a button of Feather's can carry; none of them is an admin action (there are none)."""
 ARG = st.from_regex(r"[A-Za-z0-9_/.:+-]{1,56}", fullmatch=True)
 forged = st.one_of(

@@ -44,20 +44,22 @@ NOW = datetime(2026, 11, 25, 7, 59, tzinfo=UTC)
 # new field in the conversation state) fails here until it is named in the promise, in
 # content/messages.yaml's privacy text and in README's Privacy section.
 PROMISED = {
-    "chat id": {("chats", "chat_id"), ("daily_subscriptions", "chat_id")},
+    "chat id": {("chats", "chat_id"), ("daily_subscriptions", "chat_id"), ("writing_schedule", "chat_id")},
     "country": {("chats", "country"), ("state", "country")},
     "time zone": {("daily_subscriptions", "timezone")},
     "daily settings": {("daily_subscriptions", c) for c in (
         "local_time", "next_send_utc", "paused_until", "claimed_date", "last_reflection", "retry_count",
         "seed", "cycle", "sent_ids")},
     "opted-in dates": {("daily_subscriptions", "due_date"), ("daily_subscriptions", "loss_date")},
+    "writing prompts": {("state", "writing"), ("writing_schedule", "prompt"), ("writing_schedule", "due_utc")},
     "conversation position": {("chats", "state"), *{("state", f) for f in (
         "flow", "node", "last_topic", "pending", "pending_data", "turn", "kept_asked")}},
     "safety watch": {("state", f) for f in ("watch", "watch_until", "watch_left")},
     "remembered only with a yes": {("kept_about", c) for c in (
         "chat_id", "role", "kind", "loss_month", "name", "kept_at", "updated_at")},
     "timestamps": {("chats", "created_at"), ("chats", "updated_at"),
-                   ("daily_subscriptions", "created_at"), ("daily_subscriptions", "updated_at")},
+                   ("daily_subscriptions", "created_at"), ("daily_subscriptions", "updated_at"),
+                   ("writing_schedule", "created_at")},
 }
 NOT_PER_PERSON = {"event_counts": {"event", "day", "count"}}
 """Tables without a chat id: counts per day, for the operator; nothing about anyone."""
@@ -80,7 +82,8 @@ def test_what_is_kept_per_person_is_exactly_the_promised_list(tmp_path: Path, co
     privacy = core.content.text("privacy")  # and /privacy says so
     for words in ("chat number", "country", "time zone", "daily reflection settings", "dates you chose",
                   "Where we are in a conversation", "When these were last changed", "never keep the words",
-                  "never your name", "Only with your yes: your baby's name, roughly when, the kind of loss"):
+                  "never your name", "Only with your yes: your baby's name, roughly when, the kind of loss",
+                  "which prompt you're on", "Never what you write"):
         assert words in privacy, words
 
 
@@ -89,7 +92,7 @@ def test_what_is_kept_per_person_is_exactly_the_promised_list(tmp_path: Path, co
 
 def everything_stored(core, tmp_path: Path):  # type: ignore[no-untyped-def]
     """A chat with a value in every column: country, a flow, a pending question, a subscription
-    with a pause, both dates, a reflection sent."""
+    with a pause, both dates, a reflection sent, a writing course with its next prompt scheduled."""
     store = Store(tmp_path / "mydata.sqlite3")
     clock = FixedClock(NOW)
     conversations = build_conversations(core, store, clock)
@@ -103,6 +106,10 @@ def everything_stored(core, tmp_path: Path):  # type: ignore[no-untyped-def]
     repo.claim_today(ANNA, NOW, ids)
     repo.pause(ANNA, NOW, 3)
     store.query("UPDATE daily_subscriptions SET retry_count = 1")
+    conversations.handle_text(ANNA, "/write")
+    conversations.handle_button(ANNA, "wr:go")
+    conversations.handle_text(ANNA, "the first letter")
+    conversations.handle_button(ANNA, "wr:nd/0")  # the next prompt at the daily time
     conversations.handle_text(ANNA, "/daily")
     story = conversations.handle_text(ANNA, "I gave birth to my son Theo at 37 weeks last month, he was stillborn")
     [yes] = [b for m in story for b in m.buttons if b.label == core.content.text("label_keep_yes")]
@@ -114,9 +121,9 @@ def everything_stored(core, tmp_path: Path):  # type: ignore[no-untyped-def]
 def test_mydata_shows_every_stored_value_in_plain_labelled_lines(core, tmp_path: Path) -> None:
     conversations, store = everything_stored(core, tmp_path)
     data = store.my_data(ANNA)
-    assert set(data) == {"chats", "daily_subscriptions", "kept_about"}
-    assert all(v is not None for table in ("daily_subscriptions", "kept_about") for row in data[table]
-               for v in row.values())
+    assert set(data) == {"chats", "daily_subscriptions", "kept_about", "writing_schedule"}
+    assert all(v is not None for table in ("daily_subscriptions", "kept_about", "writing_schedule")
+               for row in data[table] for v in row.values())
     [message] = conversations.handle_text(ANNA, "/mydata")
     text = to_plain(message.text)
     lines = [line for line in text.splitlines() if line.strip()]
@@ -132,19 +139,22 @@ def test_mydata_shows_every_stored_value_in_plain_labelled_lines(core, tmp_path:
     for shown_value in (str(ANNA), "Ireland (IE)", "08:30", "Europe/Dublin", "12 March", "15 October",
                         sub.seed, str(sub.cycle), sub.last_reflection, *sub.sent, str(state.turn),
                         core.content.flows[state.flow].title, "25 November 2026, 07:59 UTC",
-                        "Theo", "a stillbirth", "October 2026", "the one who was pregnant"):
+                        "Theo", "a stillbirth", "October 2026", "the one who was pregnant",
+                        "Writing to your baby: prompt 2 is scheduled", "Next writing prompt: number 2",
+                        "Next writing prompt is due: 26 November 2026, 08:30 UTC"):
         assert shown_value in text, (shown_value, text)
     # One line per stored value: each column but chat_id (shown once, on top) and the state (shown
     # field by field, its country once, from the country column).
     chats_row, daily_row, kept_row = data["chats"][0], data["daily_subscriptions"][0], data["kept_about"][0]
+    writing_row = data["writing_schedule"][0]
     values = ((len(chats_row) - 2) + (len(json.loads(chats_row["state"])) - 1) + (len(daily_row) - 1)
-              + (len(kept_row) - 1))
-    assert len([line for line in lines if line.startswith("• ")]) == values == 3 + 10 + 14 + 6
+              + (len(kept_row) - 1) + (len(writing_row) - 1))
+    assert len([line for line in lines if line.startswith("• ")]) == values == 3 + 11 + 14 + 6 + 3
 
 
 def headings(core) -> set[str]:  # type: ignore[no-untyped-def]
     keys = ("mydata_intro", "mydata_chat_id", "mydata_heading_chats", "mydata_heading_daily_subscriptions",
-            "mydata_heading_kept_about", "mydata_outro")
+            "mydata_heading_kept_about", "mydata_heading_writing_schedule", "mydata_outro")
     return {to_plain(core.content.text(k)).strip() for k in keys} | {
         to_plain(core.content.text("mydata_chat_id").format(value=ANNA))}
 
