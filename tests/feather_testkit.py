@@ -371,11 +371,11 @@ special:
 
 
 def filler_understanding() -> str:
-    """The real content/understanding.yaml, its story nodes and partner routes pointing at the
+    """The real content/understanding.yaml, its story nodes and role routes pointing at the
     first node of their flows (the filler flows have only that one)."""
     text = (PROJECT_ROOT / "content" / "understanding.yaml").read_text(encoding="utf-8")
     text = re.sub(r"^(    (?:recent|later|long_ago|unknown)|  twins_node): \w+$", r"\1: start", text, flags=re.M)
-    return re.sub(r"\b(grief_partner)/\w+", r"\1", text)
+    return re.sub(r"\b(grief_partner|grief_supporting)/\w+", r"\1", text)
 
 
 def make_root(
