@@ -420,3 +420,14 @@ def test_readings_count_from_the_thresholds(text: str, level: str | None) -> Non
 def test_polish_italian_and_portuguese(text: str, language: str) -> None:
     result = detector().assess(text)
     assert (result.level, result.language) == ("crisis", language)
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    ("i keep thinking about her all the time", None),  # a parent thinking of their baby: no check-in
+    ("i keep thinking about Ivy", None),
+    ("i wonder if i have enough milk", None),
+    ("i keep thinking about the pills in the cabinet and whether there's enough", "crisis"),
+    ("i wonder if i have enough pills", "crisis"),
+])
+def test_thinking_of_the_baby_is_not_a_risk_but_enough_of_a_means_is(text: str, level: str | None) -> None:
+    assert detector().assess(text).level == level, detector().explain(text)
