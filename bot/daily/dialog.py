@@ -33,7 +33,8 @@ PAUSES = {"3": "3", "7": "7", "0": ""}
 _ANSWER_WORDS = 5
 """An answer to "what time?" or "where?" is short; a longer message is about something else."""
 _MOVED_ON = re.compile(r"\?$|^(?:no|nope|not now|no thanks?|no thank you|never ?mind|cancel|stop|later|maybe later|"
-                       r"forget it|leave it|skip|menu|help|thanks?|thank you|ok|okay)\b")
+                       r"forget it|leave it|skip|menu|help|thanks?|thank you|ok|okay|"
+                       r"(?:i[’']?d |i would )?(?:rather|prefer) not|i don[’']?t (?:want|know))\b")
 """Answers that are not an attempt at the question: they are not asked again."""
 
 _NOUN = r"(?:reflections?|messages?|msgs?|reminders?|thoughts?|quotes?|notes?|prompts?|texts?|check ins?)"

@@ -426,6 +426,7 @@ def test_polish_italian_and_portuguese(text: str, language: str) -> None:
     ("i keep thinking about her all the time", None),  # a parent thinking of their baby: no check-in
     ("i keep thinking about Ivy", None),
     ("i wonder if i have enough milk", None),
+    ("i'd rather not say", None),  # was a check-in from the learned layer
     ("i keep thinking about the pills in the cabinet and whether there's enough", "crisis"),
     ("i wonder if i have enough pills", "crisis"),
 ])
