@@ -12,10 +12,9 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,18 +25,9 @@ from bot.store.migrations import LATEST
 from bot.store.status import health, status_path
 from tests.feather_testkit import RUN_BOT, clean_env, make_root
 from tests.support.fake_bot_api import FakeBotApi
+from tests.support.waiting import eventually
 
 USER = 4242
-
-
-def eventually(condition: Callable[[], object], what: str, timeout: float = 30.0) -> object:
-    """A bounded poll: checks every few ms until true, never a fixed wait."""
-    deadline = time.monotonic() + timeout
-    while not (value := condition()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.01)
-    return value
 
 
 def free_port() -> int:

@@ -29,7 +29,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -42,8 +42,8 @@ from bot.store import Store
 from bot.store.migrations import MIGRATIONS
 from tests.feather_testkit import clean_env
 from tests.frontends.telegram.test_bot import CELLS_QUESTION
-from tests.support.fake_bot_api import WAIT_SECONDS
 from tests.support.telegram_text import parse_text
+from tests.support.waiting import eventually
 from tests.trust.conftest import FaultyBotApi
 
 NOW = datetime(2026, 11, 25, 7, 59, tzinfo=UTC)
@@ -112,16 +112,6 @@ SUBSCRIBERS = range(5_000_000, 5_000_540)
 THEM, BOUNDS = "chat_id BETWEEN ? AND ?", (SUBSCRIBERS.start, SUBSCRIBERS.stop - 1)
 CONVERSATION_KILLS, DAILY_KILLS = 12, 8
 PHASES = ("sent", "fetched", "replying", "replied")
-
-
-def eventually(condition: Callable[[], object], timeout: float = WAIT_SECONDS, what: str = "condition") -> object:
-    """Waits for a condition (checked every few ms), never for a fixed time."""
-    deadline = time.monotonic() + timeout
-    while not (value := condition()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.005)
-    return value
 
 
 class Zygote:

@@ -13,19 +13,9 @@ from pathlib import Path
 
 from bot.frontends.telegram.flood import CAPACITY, PER_SECOND, FloodGuard
 from tests.frontends.telegram.test_bot import ANNA, BEN, make_settings, says, shown
-from tests.support.fake_bot_api import WAIT_SECONDS
 from tests.support.running_bot import RunningBot
+from tests.support.waiting import eventually
 from tests.trust.conftest import FaultyBotApi
-
-
-def eventually(condition, timeout: float = WAIT_SECONDS) -> bool:  # type: ignore[no-untyped-def]
-    """True as soon as ``condition()`` holds (checked every few ms), False after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.005)
-    return True
 
 
 class FakeTime:

@@ -19,8 +19,9 @@ from bot.frontends.telegram.sending import Sender
 from bot.store import Store
 from tests.daily.kit import real_core, utc
 from tests.support.clocks import FixedClock
-from tests.support.fake_bot_api import WAIT_SECONDS, FakeBotApi
+from tests.support.fake_bot_api import FakeBotApi
 from tests.support.running_bot import RunningBot, make_settings, presses, says
+from tests.support.waiting import eventually
 
 ANNA, BEN = 2001, 2002
 
@@ -119,18 +120,6 @@ def test_a_user_who_blocked_feather_is_unsubscribed_by_the_running_bot(api: Fake
         api.wait_for_calls("sendMessage")
         repo = DailyRepository(Store(path))
         assert eventually(lambda: repo.get(BEN) is None)  # written right after Telegram's answer
-
-
-def eventually(condition, timeout: float = WAIT_SECONDS) -> bool:  # type: ignore[no-untyped-def]
-    """True as soon as ``condition()`` holds (checked every few ms), False after ``timeout``."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.005)
-    return True
 
 
 def test_run_telegram_starts_the_daily_sender(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, api: FakeBotApi) -> None:
