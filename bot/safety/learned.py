@@ -29,9 +29,9 @@ tens of milliseconds; it is deterministic (folds by position, no randomness).
 from __future__ import annotations
 
 import math
+import random
 import time
-from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -42,12 +42,17 @@ from bot.text.normalise import Normaliser
 
 WINDOW = 24
 """Words read at once; a crisis statement is one or two sentences."""
-SMOOTHING = 1.0
 FOLDS = 5
+EPOCHS = 12
+LEARNING_RATE = 0.2
+L2 = 1e-4
+SEED = 7
 CHECKIN_FALSE_RATE = 0.02
 """At most this share of the calm examples (cross-validated) may get the check-in."""
+CRISIS_FALSE_RATE: float | None = None
+"""At most this share of the calm examples (cross-validated) may get the crisis reply; None:
+the crisis bar is CRISIS_MARGIN above the highest cross-validated calm score."""
 CRISIS_MARGIN = 3.0
-"""The crisis bar is this far (log-odds) above the highest cross-validated calm score."""
 MIN_EXAMPLES = 50
 """Fewer examples than this in either list and the layer stays off (an error for ``--check``)."""
 _PAIR_SKIP = frozenset({"a", "an", "the", "so", "just", "really", "very", "like", "um", "uh"})
@@ -60,6 +65,8 @@ Level = str  # "crisis" | "checkin"
 class Examples:
     crisis: tuple[str, ...]
     calm: tuple[str, ...]
+    concepts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """concept name -> the normalised words that stand for it ("med": pills, tablets, insulin...)."""
 
 
 @dataclass
@@ -81,28 +88,36 @@ class CrossValidation:
 
 
 class _Model:
-    """Naive Bayes log-likelihood ratios (crisis over calm) of each feature seen in training;
-    each example counts a feature once. Its score is the summed ratio of the known features."""
+    """Logistic regression over binary features, fitted by stochastic gradient descent with the
+    two lists weighted to count equally. Why not naive Bayes (this layer's first model): the
+    concept features overlap by design (a word and its concept, a concept and its pairs), and
+    naive Bayes counts overlapping evidence twice; a fitted weight shares it. On a blind round it
+    caught more crisis messages at the same rate of calm ones (docs/safety.md). Deterministic:
+    the example order is shuffled by a fixed seed."""
 
     def __init__(self, crisis: list[frozenset[str]], calm: list[frozenset[str]]) -> None:
-        hits, quiet = Counter[str](), Counter[str]()
-        for features in crisis:
-            hits.update(features)
-        for features in calm:
-            quiet.update(features)
-        vocabulary = hits.keys() | quiet.keys()
-        size = len(vocabulary) or 1
-        denominator_hit = sum(hits.values()) + SMOOTHING * size
-        denominator_quiet = sum(quiet.values()) + SMOOTHING * size
-        self.weights: dict[str, float] = {
-            f: math.log((hits[f] + SMOOTHING) / denominator_hit)
-            - math.log((quiet[f] + SMOOTHING) / denominator_quiet)
-            for f in vocabulary
-        }
+        data = [(f, 1.0) for f in crisis] + [(f, 0.0) for f in calm]
+        balance = len(calm) / max(1, len(crisis))
+        weights: dict[str, float] = {}
+        bias = 0.0
+        shuffle = random.Random(SEED).shuffle
+        for epoch in range(EPOCHS):
+            shuffle(data)
+            rate = LEARNING_RATE / (1 + epoch / 2)
+            decay = 1 - rate * L2
+            for features, truth in data:
+                z = bias + sum(weights.get(f, 0.0) for f in features)
+                p = 1 / (1 + math.exp(-min(30.0, max(-30.0, z))))
+                step = rate * (p - truth) * (balance if truth else 1.0)
+                bias -= step
+                for f in features:
+                    weights[f] = weights.get(f, 0.0) * decay - step
+        self.weights = weights
+        self.bias = bias
 
     def score(self, features: frozenset[str] | set[str]) -> float:
         weights = self.weights
-        return sum(weights.get(f, 0.0) for f in features)
+        return self.bias + sum(weights.get(f, 0.0) for f in features)
 
 
 class LearnedSafety:
@@ -112,6 +127,10 @@ class LearnedSafety:
         start = time.perf_counter()
         self._normaliser = normaliser
         self._stems: dict[str, str] = {}
+        self._concepts: dict[str, tuple[str, ...]] = {}
+        for name, words in examples.concepts.items():
+            for word in words:
+                self._concepts[word] = (*self._concepts.get(word, ()), name)
         crisis = [self.features(normaliser.normalise(t).split()) for t in examples.crisis]
         calm = [self.features(normaliser.normalise(t).split()) for t in examples.calm]
         self.cross_validation, self.checkin_bar, self.crisis_bar = self._thresholds(crisis, calm)
@@ -140,11 +159,18 @@ class LearnedSafety:
         return None
 
     def features(self, words: list[str]) -> frozenset[str]:
-        """The matcher's terms plus neighbouring word pairs (function words kept, stemmed)."""
+        """The matcher's terms, neighbouring word pairs (function words kept, stemmed), and the
+        concepts the words stand for, alone and in pairs ("@gather+med": a word for saving or
+        buying with a word for a medicine, anywhere in the window). Concepts are what let a
+        message the examples never said ("put aside the co-codamol") share evidence with one
+        they did ("been collecting my sleeping pills")."""
         stems = self._stems
+        concepts = self._concepts
         out: set[str] = set()
+        seen: set[str] = set()
         previous: str | None = None
         for word in words:
+            seen.update(concepts.get(word, ()))
             s = stems.get(word)
             if s is None:
                 s = stem(word)
@@ -157,6 +183,10 @@ class LearnedSafety:
             if previous is not None:
                 out.add(f"{previous} {s}")
             previous = s
+        if seen:
+            ordered = sorted(seen)
+            out.update(f"@{name}" for name in ordered)
+            out.update(f"@{a}+{b}" for i, a in enumerate(ordered) for b in ordered[i + 1:])
         return frozenset(out)
 
     # ------------------------------------------------------------------ training
@@ -174,7 +204,10 @@ class LearnedSafety:
         ranked = sorted(calm_scores, reverse=True)
         allowed = int(CHECKIN_FALSE_RATE * len(ranked))
         checkin_bar = ranked[min(allowed, len(ranked) - 1)] if ranked else 0.0
-        crisis_bar = max(ranked[0] + CRISIS_MARGIN if ranked else 0.0, checkin_bar + CRISIS_MARGIN)
+        if CRISIS_FALSE_RATE is None or not ranked:
+            crisis_bar = max(ranked[0] + CRISIS_MARGIN if ranked else 0.0, checkin_bar + CRISIS_MARGIN)
+        else:
+            crisis_bar = max(ranked[min(int(CRISIS_FALSE_RATE * len(ranked)), len(ranked) - 1)], checkin_bar)
         cv = CrossValidation(
             crisis_total=len(crisis_scores), calm_total=len(calm_scores),
             crisis_checkin=sum(s > checkin_bar for s in crisis_scores),
@@ -186,66 +219,119 @@ class LearnedSafety:
 
 
 # ---------------------------------------------------------------------------- content file
+BATCHES = "safety_examples"
+"""The folder beside the examples file whose ``*.yaml`` files add batches of examples (each with
+``source``, ``crisis`` and ``calm``): one file per writer or per blind round once measured, so
+where each example came from stays visible."""
+
+
 def load_examples(path: Path, normaliser: Normaliser,
                   display_name: str = "content/safety_examples.yaml",
                   today: date | None = None) -> tuple[Examples | None, list[Problem]]:
-    """The examples and every problem found (file and line); None when the layer must stay off."""
+    """The examples (the file and its batch folder) and every problem found (file and line);
+    None when the layer must stay off."""
     problems: list[Problem] = []
-
-    def error(where: Where, message: str) -> None:
-        problems.append(Problem(where, message))
-
     if not path.exists():
-        error(Where(display_name, 1), "file is missing: the learned safety layer is off "
-                                      "(the phrase patterns still run)")
+        problems.append(Problem(Where(display_name, 1), "file is missing: the learned safety layer is off "
+                                                        "(the phrase patterns still run)"))
         return None, problems
+    data = _mapping(path, display_name, ("last_reviewed", "concepts", "crisis", "calm"), problems)
+    if data is None:
+        return None, problems
+    _check_reviewed(data, today, problems)
+    seen: dict[str, tuple[str, Where]] = {}
+    lists: dict[str, list[str]] = {"crisis": [], "calm": []}
+    _read_lists(data, normaliser, seen, lists, problems)
+    folder = path.parent / BATCHES
+    for batch in sorted(folder.glob("*.yaml")) if folder.is_dir() else ():
+        name = f"{Path(display_name).parent}/{BATCHES}/{batch.name}"
+        more = _mapping(batch, name, ("source", "crisis", "calm"), problems)
+        if more is not None:
+            _read_lists(more, normaliser, seen, lists, problems)
+    for name in ("crisis", "calm"):
+        if len(lists[name]) < MIN_EXAMPLES:
+            problems.append(Problem(data.at(name) if name in data else data.where,
+                                    f"'{name}' has {len(lists[name])} usable examples; the learned "
+                                    f"layer needs at least {MIN_EXAMPLES} and stays off"))
+            return None, problems
+    concepts = _concepts(data, normaliser, problems)
+    return Examples(tuple(lists["crisis"]), tuple(lists["calm"]), concepts), problems
+
+
+def _mapping(path: Path, display_name: str, keys: tuple[str, ...], problems: list[Problem]) -> YDict | None:
     try:
         data = load_yaml(path, display_name)
     except YamlError as exc:
-        error(exc.where, exc.message)
-        return None, problems
+        problems.append(Problem(exc.where, exc.message))
+        return None
     if not isinstance(data, YDict):
-        error(Where(display_name, 1), "the file must be a mapping (key: value) at the top level")
-        return None, problems
+        problems.append(Problem(Where(display_name, 1), "the file must be a mapping (key: value) at the top level"))
+        return None
     for key in data:
-        if key not in ("last_reviewed", "crisis", "calm"):
-            error(data.at(key), f"unknown key '{key}' (allowed: calm, crisis, last_reviewed)")
-    _check_reviewed(data, today, problems)
-    seen: dict[str, tuple[str, Where]] = {}
-    lists: dict[str, list[str]] = {}
+        if key not in keys:
+            problems.append(Problem(data.at(key), f"unknown key '{key}' (allowed: {', '.join(sorted(keys))})"))
+    return data
+
+
+def _read_lists(data: YDict, normaliser: Normaliser, seen: dict[str, tuple[str, Where]],
+                lists: dict[str, list[str]], problems: list[Problem]) -> None:
+    """Adds one file's ``crisis`` and ``calm`` entries to ``lists``; an entry already seen (after
+    normalising) is a warning in the same list and an error across the two."""
     for name in ("crisis", "calm"):
         items = data.get(name)
-        lists[name] = []
         if not isinstance(items, YList):
-            error(data.at(name) if name in data else data.where,
-                  f"'{name}' must be a list of example messages")
+            problems.append(Problem(data.at(name) if name in data else data.where,
+                                    f"'{name}' must be a list of example messages"))
             continue
         for index, item in enumerate(items):
             where = items.at(index)
             if not isinstance(item, str) or not item.strip():
-                error(where, f"each entry of '{name}' must be non-empty text")
+                problems.append(Problem(where, f"each entry of '{name}' must be non-empty text"))
                 continue
             norm = normaliser.normalise(item)
             if not norm:
-                error(where, f"'{item}' has no words once normalised")
+                problems.append(Problem(where, f"'{item}' has no words once normalised"))
                 continue
             if norm in seen:
                 other, at = seen[norm]
                 if other == name:
-                    problems.append(Problem(where, f"duplicate of line {at.line} (after normalising)",
+                    problems.append(Problem(where, f"duplicate of {at.file} line {at.line} (after normalising)",
                                             "warning"))
                 else:
-                    error(where, f"the same message is under {other} (line {at.line}) and {name}")
+                    problems.append(Problem(where, f"the same message is under {other} ({at.file} line "
+                                                   f"{at.line}) and {name}"))
                 continue
             seen[norm] = (name, where)
             lists[name].append(item)
-        if len(lists[name]) < MIN_EXAMPLES:
-            error(items.where, f"'{name}' has {len(lists[name])} usable examples; the learned "
-                               f"layer needs at least {MIN_EXAMPLES} and stays off")
-    if any(p.severity == "error" and "stays off" in p.message for p in problems) \
-            or not lists["crisis"] or not lists["calm"]:
-        return None, problems
-    return Examples(tuple(lists["crisis"]), tuple(lists["calm"])), problems
+
+
+def _concepts(data: YDict, normaliser: Normaliser, problems: list[Problem]) -> dict[str, tuple[str, ...]]:
+    """``concepts:`` name -> words, each written as the normaliser writes it (one word)."""
+    section = data.get("concepts")
+    if section is None:
+        return {}
+    if not isinstance(section, YDict):
+        problems.append(Problem(data.at("concepts"), "'concepts' must map a concept name to a list of words"))
+        return {}
+    out: dict[str, tuple[str, ...]] = {}
+    for name in section:
+        words = section.get(name)
+        if not isinstance(name, str) or not name.isidentifier():
+            problems.append(Problem(section.at(name), f"concept name '{name}' must be one word (letters, _)"))
+            continue
+        if not isinstance(words, YList):
+            problems.append(Problem(section.at(name), f"concept '{name}' must be a list of words"))
+            continue
+        kept: list[str] = []
+        for index, word in enumerate(words):
+            norm = normaliser.normalise(str(word)) if isinstance(word, str) else ""
+            if not isinstance(word, str) or norm != word or " " in word:
+                problems.append(Problem(words.at(index), f"concept '{name}': '{word}' must be one word as the "
+                                                         f"normaliser writes it ('{norm}')"))
+                continue
+            kept.append(word)
+        out[name] = tuple(kept)
+    return out
 
 
 def _check_reviewed(data: YDict, today: date | None, problems: list[Problem]) -> None:
