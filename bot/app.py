@@ -132,14 +132,15 @@ def build_core(root: Path, today: date | None = None, strict: bool = True,
     safety: Assessor
     warm_up: Callable[[], None] = _nothing
     if known is None:
-        safety, problems = _build_safety(root, normaliser, day)
+        safety, problems = _build_safety(root, normaliser, day, _ordinary(content))
         problems += check_content(loaded, normaliser, root, _story_entries(reader))
         if reader is not None:
             problems += understanding_checks(content, reader.words)
         if checked:
             checked.keep(key, problems)
     else:
-        deferred = DeferredSafety(lambda: _build_safety(root, normaliser, day)[0])
+        ordinary = _ordinary(content)
+        deferred = DeferredSafety(lambda: _build_safety(root, normaliser, day, ordinary)[0])
         safety, problems, warm_up = deferred, known, deferred.warm_up
     course, writing_problems = load_writing(root)
     problems = loaded.problems + problems + places_problems + reader_problems + writing_problems
@@ -162,11 +163,19 @@ def _story_entries(reader: AboutReader | None) -> dict[str, list[str]]:
             + ([story.twins_node[0]] if story.twins_node else [])}
 
 
-def _build_safety(root: Path, normaliser: Normaliser, today: date) -> tuple[SafetyDetector, list[Problem]]:
+def _ordinary(content: Content) -> tuple[str, ...]:
+    """What the content answers (flow examples, out-of-scope messages): the learned safety layer
+    learns from them what ordinary grief talk sounds like."""
+    return (*(e.text for flow in content.flows.values() for e in flow.examples), *content.out_of_scope)
+
+
+def _build_safety(root: Path, normaliser: Normaliser, today: date,
+                  ordinary: tuple[str, ...] = ()) -> tuple[SafetyDetector, list[Problem]]:
     """The safety detector from ``root``'s safety.yaml and safety_examples.yaml (compiling its
-    patterns is most of a start-up), and their problems."""
+    patterns and training the learned layer are most of a start-up), and their problems."""
     config, problems = load_safety(root / "content" / "safety.yaml", normaliser, today=today)
-    learned, learned_problems = build_learned(root / "content" / "safety_examples.yaml", normaliser, today=today)
+    learned, learned_problems = build_learned(root / "content" / "safety_examples.yaml", normaliser,
+                                              today=today, ordinary=ordinary)
     return SafetyDetector(normaliser, config, learned), problems + learned_problems
 
 

@@ -138,7 +138,7 @@ class SafetyDetector:
         concern = self._concern(concerns)
         learned = self._learned_level(windows)
         phrase = "checkin" in found or downgraded is not None
-        if concern is None and "medical" not in found and self._signals_add_up(noted, phrase, learned is not None):
+        if concern is None and "medical" not in found and self._signals_add_up(noted, phrase, learned is not None and not guarded):
             return SafetyResult("crisis", found.get("checkin") or downgraded or "en", None, noted)
         if learned == "crisis" and not guarded and not downgraded and concern is None:
             return SafetyResult("crisis", "en", None, noted)
@@ -174,7 +174,7 @@ class SafetyDetector:
         if self.learned is None:
             return None
         levels = [self.learned.level(norm) for norm in windows]
-        return "crisis" if "crisis" in levels else ("checkin" if "checkin" in levels else None)
+        return next((level for level in ("crisis", "checkin") if level in levels), None)
 
     def explain(self, text: str) -> list[Hit]:
         """Every pattern that fires in ``text`` and the guard (if any) that stops it. Slow: for

@@ -47,12 +47,12 @@ EPOCHS = 12
 LEARNING_RATE = 0.2
 L2 = 1e-4
 SEED = 7
-CHECKIN_FALSE_RATE = 0.02
+CHECKIN_FALSE_RATE = 0.03
 """At most this share of the calm examples (cross-validated) may get the check-in."""
-CRISIS_FALSE_RATE: float | None = None
-"""At most this share of the calm examples (cross-validated) may get the crisis reply; None:
-the crisis bar is CRISIS_MARGIN above the highest cross-validated calm score."""
-CRISIS_MARGIN = 3.0
+CRISIS_FALSE_RATE = 0.005
+"""At most this share of the calm examples (cross-validated) may get the crisis reply. Calm
+examples are mostly near-misses written to be hard ("the knives in the block", a past crisis);
+on blind rounds the crisis reply reached far fewer calm messages than this share (docs/safety.md)."""
 MIN_EXAMPLES = 50
 """Fewer examples than this in either list and the layer stays off (an error for ``--check``)."""
 _PAIR_SKIP = frozenset({"a", "an", "the", "so", "just", "really", "very", "like", "um", "uh"})
@@ -67,6 +67,12 @@ class Examples:
     calm: tuple[str, ...]
     concepts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """concept name -> the normalised words that stand for it ("med": pills, tablets, insulin...)."""
+    ordinary: tuple[str, ...] = ()
+    """What the content itself answers (the flows' examples, out_of_scope.yaml): calm by
+    definition, learned from, but not used to set the bars (it is far easier than a near-miss)."""
+
+    def key(self) -> tuple[object, ...]:
+        return (self.crisis, self.calm, tuple(sorted(self.concepts.items())), self.ordinary)
 
 
 @dataclass
@@ -80,11 +86,15 @@ class CrossValidation:
     crisis_crisis: int = 0
     calm_checkin: int = 0
     calm_crisis: int = 0
+    ordinary_total: int = 0
+    ordinary_checkin: int = 0
+    ordinary_crisis: int = 0
 
     def summary(self) -> str:
         return (f"crisis {self.crisis_checkin}/{self.crisis_total} flagged "
                 f"({self.crisis_crisis} as crisis); calm {self.calm_checkin}/{self.calm_total} "
-                f"given a check-in, {self.calm_crisis} the crisis reply")
+                f"flagged, {self.calm_crisis} as crisis; the content's own phrases "
+                f"{self.ordinary_checkin}/{self.ordinary_total} flagged, {self.ordinary_crisis} as crisis")
 
 
 class _Model:
@@ -120,10 +130,24 @@ class _Model:
         return self.bias + sum(weights.get(f, 0.0) for f in features)
 
 
+@dataclass(frozen=True)
+class _Trained:
+    cross_validation: CrossValidation
+    checkin_bar: float
+    crisis_bar: float
+    model: _Model
+
+
+_TRAINED: dict[tuple[object, ...], _Trained] = {}
+"""Trained layers by their examples, for this process."""
+
+
 class LearnedSafety:
     """Built once from the examples; ``level(norm)`` is cheap and thread-safe (reads only)."""
 
-    def __init__(self, examples: Examples, normaliser: Normaliser) -> None:
+    def __init__(self, examples: Examples, normaliser: Normaliser, fresh: bool = False) -> None:
+        """Trains on ``examples`` (seconds); the same examples in one process train once unless
+        ``fresh`` (tests build many cores from one content folder)."""
         start = time.perf_counter()
         self._normaliser = normaliser
         self._stems: dict[str, str] = {}
@@ -131,10 +155,18 @@ class LearnedSafety:
         for name, words in examples.concepts.items():
             for word in words:
                 self._concepts[word] = (*self._concepts.get(word, ()), name)
-        crisis = [self.features(normaliser.normalise(t).split()) for t in examples.crisis]
-        calm = [self.features(normaliser.normalise(t).split()) for t in examples.calm]
-        self.cross_validation, self.checkin_bar, self.crisis_bar = self._thresholds(crisis, calm)
-        self._model = _Model(crisis, calm)
+        key = examples.key()
+        trained = None if fresh else _TRAINED.get(key)
+        if trained is None:
+            crisis = [self.features(normaliser.normalise(t).split()) for t in examples.crisis]
+            calm = [self.features(normaliser.normalise(t).split()) for t in examples.calm]
+            ordinary = [self.features(normaliser.normalise(t).split()) for t in examples.ordinary]
+            cv, checkin_bar, crisis_bar = self._thresholds(crisis, calm, ordinary)
+            trained = _Trained(cv, checkin_bar, crisis_bar, _Model(crisis, calm + ordinary))
+            _TRAINED[key] = trained
+        self.cross_validation = trained.cross_validation
+        self.checkin_bar, self.crisis_bar = trained.checkin_bar, trained.crisis_bar
+        self._model = trained.model
         self.train_seconds = time.perf_counter() - start
 
     # ------------------------------------------------------------------ public
@@ -191,29 +223,37 @@ class LearnedSafety:
 
     # ------------------------------------------------------------------ training
     @staticmethod
-    def _thresholds(crisis: list[frozenset[str]],
-                    calm: list[frozenset[str]]) -> tuple[CrossValidation, float, float]:
-        """Cross-validated scores (fold = position mod FOLDS) and the two bars chosen on them."""
+    def _thresholds(crisis: list[frozenset[str]], calm: list[frozenset[str]],
+                    ordinary: list[frozenset[str]]) -> tuple[CrossValidation, float, float]:
+        """Cross-validated scores (fold = position mod FOLDS) and the two bars chosen on the calm
+        examples' scores (the near-misses people wrote, not the content's own phrases)."""
         crisis_scores: list[float] = []
         calm_scores: list[float] = []
+        ordinary_scores: list[float] = []
         for fold in range(FOLDS):
             model = _Model([f for i, f in enumerate(crisis) if i % FOLDS != fold],
-                           [f for i, f in enumerate(calm) if i % FOLDS != fold])
+                           [f for i, f in enumerate(calm + ordinary) if i % FOLDS != fold])
             crisis_scores += [model.score(f) for i, f in enumerate(crisis) if i % FOLDS == fold]
-            calm_scores += [model.score(f) for i, f in enumerate(calm) if i % FOLDS == fold]
+            held = [model.score(f) for i, f in enumerate(calm + ordinary) if i % FOLDS == fold]
+            picked = [i for i in range(len(calm) + len(ordinary)) if i % FOLDS == fold]
+            calm_scores += [s for s, i in zip(held, picked, strict=True) if i < len(calm)]
+            ordinary_scores += [s for s, i in zip(held, picked, strict=True) if i >= len(calm)]
         ranked = sorted(calm_scores, reverse=True)
-        allowed = int(CHECKIN_FALSE_RATE * len(ranked))
-        checkin_bar = ranked[min(allowed, len(ranked) - 1)] if ranked else 0.0
-        if CRISIS_FALSE_RATE is None or not ranked:
-            crisis_bar = max(ranked[0] + CRISIS_MARGIN if ranked else 0.0, checkin_bar + CRISIS_MARGIN)
-        else:
-            crisis_bar = max(ranked[min(int(CRISIS_FALSE_RATE * len(ranked)), len(ranked) - 1)], checkin_bar)
+
+        def bar(rate: float) -> float:
+            return ranked[min(int(rate * len(ranked)), len(ranked) - 1)] if ranked else 0.0
+
+        checkin_bar = bar(CHECKIN_FALSE_RATE)
+        crisis_bar = max(bar(CRISIS_FALSE_RATE), checkin_bar)
         cv = CrossValidation(
             crisis_total=len(crisis_scores), calm_total=len(calm_scores),
             crisis_checkin=sum(s > checkin_bar for s in crisis_scores),
             crisis_crisis=sum(s > crisis_bar for s in crisis_scores),
             calm_checkin=sum(s > checkin_bar for s in calm_scores),
             calm_crisis=sum(s > crisis_bar for s in calm_scores),
+            ordinary_total=len(ordinary_scores),
+            ordinary_checkin=sum(s > checkin_bar for s in ordinary_scores),
+            ordinary_crisis=sum(s > crisis_bar for s in ordinary_scores),
         )
         return cv, checkin_bar, crisis_bar
 
@@ -351,9 +391,16 @@ def _check_reviewed(data: YDict, today: date | None, problems: list[Problem]) ->
 
 def build_learned(path: Path, normaliser: Normaliser, today: date | None = None,
                   display_name: str = "content/safety_examples.yaml",
-                  ) -> tuple[LearnedSafety | None, list[Problem]]:
+                  ordinary: tuple[str, ...] = ()) -> tuple[LearnedSafety | None, list[Problem]]:
+    """The layer from the examples file (and its batch folder), plus ``ordinary``: the content's own
+    phrases (the flows' examples, out_of_scope.yaml), which are calm by definition."""
     examples, problems = load_examples(path, normaliser, display_name, today)
-    return (LearnedSafety(examples, normaliser) if examples is not None else None), problems
+    if examples is None:
+        return None, problems
+    known = {normaliser.normalise(t) for t in examples.crisis}
+    extra = tuple(t for t in ordinary if normaliser.normalise(t) not in known)
+    examples = Examples(examples.crisis, examples.calm, examples.concepts, extra)
+    return LearnedSafety(examples, normaliser), problems
 
 
 __all__ = ["CrossValidation", "Examples", "LearnedSafety", "build_learned", "load_examples"]

@@ -12,7 +12,7 @@ import yaml
 
 from bot import PROJECT_ROOT
 from bot.safety import SafetyDetector
-from bot.safety.learned import CHECKIN_FALSE_RATE, LearnedSafety, build_learned, load_examples
+from bot.safety.learned import CHECKIN_FALSE_RATE, CRISIS_FALSE_RATE, Examples, LearnedSafety, build_learned, load_examples
 from tests.feather_testkit import TODAY, line_of, real_core
 
 DATA = PROJECT_ROOT / "tests" / "data"
@@ -51,21 +51,33 @@ def test_cross_validation_on_its_own_examples() -> None:
     print(f"\nlearned layer, 5-fold cross-validation on content/safety_examples.yaml: {cv.summary()}; "
           f"check-in bar {layer.checkin_bar:.2f}, crisis bar {layer.crisis_bar:.2f}; "
           f"trained in {layer.train_seconds * 1e3:.0f} ms")
-    assert cv.calm_checkin <= CHECKIN_FALSE_RATE * cv.calm_total
-    assert cv.calm_crisis == 0
-    assert cv.crisis_checkin >= 0.25 * cv.crisis_total  # it must be worth having
+    assert cv.calm_checkin <= CHECKIN_FALSE_RATE * cv.calm_total + 1
+    assert cv.calm_crisis <= CRISIS_FALSE_RATE * cv.calm_total + 1
+    assert cv.ordinary_crisis == 0  # the content's own phrases never get the crisis reply
+    assert cv.crisis_checkin >= 0.4 * cv.crisis_total  # it must be worth having
 
 
-def test_training_is_fast_and_deterministic() -> None:
-    normaliser = real_core().normaliser
-    elapsed, again = 1e9, None
-    for _ in range(3):  # best of three: a busy test machine should not decide this
-        start = time.perf_counter()
-        again, _ = build_learned(EXAMPLES, normaliser)
-        elapsed = min(elapsed, time.perf_counter() - start)
-    print(f"\nlearned layer start-up (read, normalise, cross-validate, train): {elapsed * 1e3:.0f} ms")
-    assert again is not None and elapsed < 0.3
-    assert (again.checkin_bar, again.crisis_bar) == (learned().checkin_bar, learned().crisis_bar)
+def test_training_is_deterministic() -> None:
+    """Two fresh trainings on the same examples (the real core's: the file, its batches and the
+    content's own phrases) choose the same bars and give the same scores. How long training takes
+    is a benchmark (benchmarks/, `scripts/dev.py bench`), not a test."""
+    real = learned()
+    examples, _ = load_examples(EXAMPLES, real_core().normaliser)
+    assert examples is not None
+    ordinary = _content_phrases()
+    known = {real_core().normaliser.normalise(t) for t in examples.crisis}
+    examples = Examples(examples.crisis, examples.calm, examples.concepts,
+                        tuple(t for t in ordinary if real_core().normaliser.normalise(t) not in known))
+    again = LearnedSafety(examples, real_core().normaliser, fresh=True)
+    print(f"\nlearned layer training (normalise, cross-validate, train): {again.train_seconds * 1e3:.0f} ms")
+    assert (again.checkin_bar, again.crisis_bar) == (real.checkin_bar, real.crisis_bar)
+    text = real_core().normaliser.normalise("i have been saving my tablets for weeks")
+    assert again.score(text) == real.score(text)
+
+
+def _content_phrases() -> tuple[str, ...]:
+    content = real_core().content
+    return (*(e.text for flow in content.flows.values() for e in flow.examples), *content.out_of_scope)
 
 
 def test_it_never_lowers_a_pattern_hit() -> None:
