@@ -82,9 +82,10 @@ class Hit:
 
 
 _SPACE = re.compile(" ")
-STRONG_TOGETHER = frozenset({"means", "timing", "goodbye", "decision", "method"})
-"""Any two of these kinds of weak signal in one message make a crisis."""
-WITH_CHECKIN = frozenset({"means", "method", "decision", "timing"})
+STRONG_TOGETHER = frozenset({"means", "timing", "goodbye", "decision", "method", "reunion", "giveaway",
+                             "affairs", "secrecy", "relief"})
+"""Any two of these kinds of weak signal in one message make a crisis (concepts: docs/safety.md)."""
+WITH_CHECKIN = frozenset({"means", "method", "decision", "timing", "reunion", "giveaway", "affairs"})
 """One of these with a check-in phrase makes a crisis."""
 WITH_LEARNED = frozenset({"means", "method"})
 """One of these in a message the learned layer would ask about makes a crisis."""
