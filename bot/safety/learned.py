@@ -43,7 +43,7 @@ from bot.text.normalise import Normaliser
 WINDOW = 24
 """Words read at once; a crisis statement is one or two sentences."""
 FOLDS = 5
-EPOCHS = 12
+EPOCHS = 6
 LEARNING_RATE = 0.2
 L2 = 1e-4
 SEED = 7
