@@ -45,7 +45,8 @@ WINDOW = 24
 FOLDS = 5
 EPOCHS = 6
 LEARNING_RATE = 0.2
-L2 = 1e-4
+L2 = 1e-6
+"""Weight decay per example, applied once an epoch."""
 SEED = 7
 CHECKIN_FALSE_RATE = 0.03
 """At most this share of the calm examples (cross-validated) may get the check-in."""
@@ -106,23 +107,26 @@ class _Model:
     the example order is shuffled by a fixed seed."""
 
     def __init__(self, crisis: list[frozenset[str]], calm: list[frozenset[str]]) -> None:
-        data = [(f, 1.0) for f in crisis] + [(f, 0.0) for f in calm]
+        index: dict[str, int] = {}
+        rows = [([index.setdefault(f, len(index)) for f in features], truth)
+                for examples, truth in ((crisis, 1.0), (calm, 0.0)) for features in examples]
         balance = len(calm) / max(1, len(crisis))
-        weights: dict[str, float] = {}
+        w = [0.0] * len(index)
         bias = 0.0
         shuffle = random.Random(SEED).shuffle
         for epoch in range(EPOCHS):
-            shuffle(data)
+            shuffle(rows)
             rate = LEARNING_RATE / (1 + epoch / 2)
-            decay = 1 - rate * L2
-            for features, truth in data:
-                z = bias + sum(weights.get(f, 0.0) for f in features)
+            for ids, truth in rows:
+                z = bias + sum([w[i] for i in ids])
                 p = 1 / (1 + math.exp(-min(30.0, max(-30.0, z))))
                 step = rate * (p - truth) * (balance if truth else 1.0)
                 bias -= step
-                for f in features:
-                    weights[f] = weights.get(f, 0.0) * decay - step
-        self.weights = weights
+                for i in ids:
+                    w[i] -= step
+            shrink = 1 - rate * L2 * len(rows)
+            w = [x * shrink for x in w]
+        self.weights: dict[str, float] = {f: w[i] for f, i in index.items()}
         self.bias = bias
 
     def score(self, features: frozenset[str] | set[str]) -> float:
