@@ -87,9 +87,9 @@ STRONG_TOGETHER = frozenset({"means", "timing", "goodbye", "decision", "method",
 """Any two of these kinds of weak signal in one message make a crisis (concepts: docs/safety.md)."""
 WITH_CHECKIN = frozenset({"means", "method", "decision", "timing", "reunion", "giveaway", "affairs"})
 """One of these with a check-in phrase makes a crisis."""
-WITH_LEARNED = WITH_CHECKIN
-"""One of these in a message the learned layer would ask about makes a crisis: its check-in
-weighs what a check-in phrase does."""
+WITH_LEARNED = frozenset({"means", "method", "decision", "reunion", "giveaway", "affairs", "secrecy", "relief"})
+"""One of these in a message the learned layer would ask about makes a crisis (not a time or a
+thank-you alone: those are everyday words in a grieving message)."""
 _GUARD_RANK = {"ignore": 0, "other_person": 1, "subject": 2, "past": 3, "checkin": 4}
 """When several guards overlap one hit, the first of these wins."""
 
