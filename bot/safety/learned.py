@@ -50,7 +50,7 @@ L2 = 1e-6
 SEED = 7
 CHECKIN_FALSE_RATE = 0.03
 """At most this share of the calm examples (cross-validated) may get the check-in."""
-CRISIS_FALSE_RATE = 0.01
+CRISIS_FALSE_RATE = 0.005
 """At most this share of the calm examples (cross-validated) may get the crisis reply. Calm
 examples are mostly near-misses written to be hard ("the knives in the block", a past crisis);
 on blind rounds the crisis reply reached far fewer calm messages than this share (docs/safety.md)."""

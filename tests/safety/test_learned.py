@@ -163,3 +163,38 @@ def test_a_missing_or_thin_example_file_turns_the_layer_off(tmp_path: Path) -> N
     path.write_text("last_reviewed: 2026-11-25\ncrisis:\n  - 'i want to die'\ncalm:\n  - 'hello'\n")
     layer, problems = build_learned(path, real_core().normaliser)
     assert layer is None and any("stays off" in p.message for p in problems)
+
+
+def test_batches_and_concepts_are_read_and_their_problems_name_file_and_line(tmp_path: Path) -> None:
+    crisis = "".join(f"  - 'crisis example {i}'\n" for i in range(30))
+    calm = "".join(f"  - 'calm example {i}'\n" for i in range(60))
+    body = ("last_reviewed: 2026-11-25\nconcepts:\n  med: [pills, Tablets, co-codamol]\n  gather: [saving]\n"
+            "crisis:\n" + crisis + "calm:\n" + calm)
+    (tmp_path / "safety_examples.yaml").write_text(body, encoding="utf-8")
+    (tmp_path / "safety_examples").mkdir()
+    batch = ("source: 'a writer'\ncrisis:\n" + "".join(f"  - 'batch crisis {i}'\n" for i in range(30))
+             + "  - 'calm example 7'\ncalm:\n  - 'batch calm'\nwho: me\n")
+    (tmp_path / "safety_examples" / "writer.yaml").write_text(batch, encoding="utf-8")
+    examples, problems = load_examples(tmp_path / "safety_examples.yaml", real_core().normaliser,
+                                       display_name="content/safety_examples.yaml", today=TODAY)
+    found = {(p.where.file, p.where.line): p.message for p in problems}
+    assert examples is not None
+    assert len(examples.crisis) == 60 and "batch calm" in examples.calm  # the batch adds to both lists
+    assert examples.concepts == {"med": ("pills",), "gather": ("saving",)}
+    concept_line = line_of(body, "med: [")
+    assert "'Tablets' must be one word as the normaliser writes it ('tablets')" in found[("content/safety_examples.yaml", concept_line)]
+    batch_file = "content/safety_examples/writer.yaml"
+    assert "under calm" in found[(batch_file, line_of(batch, "calm example 7"))]
+    assert "unknown key 'who'" in found[(batch_file, line_of(batch, "who: me"))]
+
+
+def test_concepts_let_unseen_words_share_what_was_learned() -> None:
+    """A concept pair carries evidence a word never seen in a crisis example cannot: the same
+    message with a medicine the examples may never name still reads as gathering medicine."""
+    layer = learned()
+    normalise = real_core().normaliser.normalise
+    features = layer.features(normalise("been stockpiling my oramorph for weeks").split())
+    assert "@gather+med" in features and "@med" in features
+    assert layer.weight("@gather+med") > 0.5  # learned from other words for gathering and medicines
+    assert layer.score(normalise("been stockpiling my oramorph")) > \
+        layer.score(normalise("been taking my oramorph as prescribed")) + 1.0
