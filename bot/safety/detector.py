@@ -83,7 +83,7 @@ class Hit:
 
 _SPACE = re.compile(" ")
 STRONG_TOGETHER = frozenset({"means", "timing", "goodbye", "decision", "method", "reunion", "giveaway",
-                             "affairs", "secrecy", "relief"})
+                             "affairs", "secrecy", "relief", "note"})
 """Any two of these kinds of weak signal in one message make a crisis (concepts: docs/safety.md)."""
 WITH_CHECKIN = frozenset({"means", "method", "decision", "timing", "reunion", "giveaway", "affairs"})
 """One of these with a check-in phrase makes a crisis."""

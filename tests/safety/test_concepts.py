@@ -69,7 +69,7 @@ def test_the_calm_readings_of_the_same_words_raise_no_alarm(kind: str) -> None:
     ("i feel so peaceful now", "relief",
      "i have made up my mind", "decision"),
     ("going to be with Rosie forever", "reunion",
-     "thank you for listening", "goodbye"),
+     "i love you all", "goodbye"),
     ("she deserves someone who will be around", "goodbye",
      "found a new home for my dog", "giveaway"),
 ])
