@@ -1,0 +1,73 @@
+"""Issue 11 point 4, medical by severity: every urgent message in
+``tests/data/safety_medical_severity.yaml`` gets the medical reply (not the crisis reply, not
+nothing), and every calm one there (a question, a normal reading, a symptom that has passed, a
+figure of speech, grief) gets neither the medical nor the crisis reply.
+
+The set is development data, written by people who read the detector; the measurement that
+counts is a fresh blind round (docs/safety.md). The thresholds themselves (facts.md B8, E1-E2:
+a pad an hour, 38 C / 100.4 F, 160/110) are tested at their edges below.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+import yaml
+
+from bot import PROJECT_ROOT
+from tests.feather_testkit import real_core
+
+DATA = PROJECT_ROOT / "tests" / "data" / "safety_medical_severity.yaml"
+
+
+@cache
+def _data() -> dict[str, list[dict[str, str]]]:
+    return yaml.safe_load(DATA.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def _level(text: str) -> str | None:
+    return real_core().safety.assess(text).level
+
+
+def test_the_set_is_well_formed() -> None:
+    data = _data()
+    assert set(data) == {"medical", "calm"}
+    assert all(item.get("kind") and item.get("text") for item in data["medical"])
+    assert all(item.get("why") and item.get("text") for item in data["calm"]), "each calm line says why"
+    texts = [" ".join(item["text"].lower().split()) for items in data.values() for item in items]
+    assert len(texts) == len(set(texts)), "duplicate messages"
+
+
+def test_every_urgent_medical_message_gets_the_medical_reply() -> None:
+    misses = [f"  {_level(item['text'])} ({item['kind']}): {item['text']}"
+              for item in _data()["medical"] if _level(item["text"]) != "medical"]
+    assert not misses, "urgent medical messages not answered as medical:\n" + "\n".join(misses)
+
+
+def test_no_calm_message_gets_an_alarm() -> None:
+    alarms = [f"  {_level(item['text'])} ({item['why']}): {item['text']}"
+              for item in _data()["calm"] if _level(item["text"]) in ("medical", "crisis")]
+    assert not alarms, "calm messages alarmed:\n" + "\n".join(alarms)
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    # temperature: 38 C / 100.4 F is the line (facts.md E1); 37.9 and 100.3 are not alarms
+    ("temp 38.0 this evening", "medical"),
+    ("temp 37.9 this evening", None),
+    ("temperature is 100.4", "medical"),
+    ("temperature is 100.3", None),
+    # blood pressure: either number at or over 160/110 (facts.md E2 via the issue)
+    ("bp 160/90 tonight", "medical"),
+    ("bp 150/110 tonight", "medical"),
+    ("bp 150/100 tonight", None),
+    # bleeding: a pad an hour or faster (facts.md B8); every 3-4 hours is not
+    ("soaking a pad every 50 minutes", "medical"),
+    ("3 pads in 2 hours", "medical"),
+    ("changing a pad every 3 hours", None),
+    # a question that carries a reading over the line is answered as urgent
+    ("is it normal to be soaking a pad every 30 minutes?", "medical"),
+    ("is it normal to bleed for two weeks?", None),
+])
+def test_thresholds(text: str, level: str | None) -> None:
+    assert _level(text) == level
