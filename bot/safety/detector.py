@@ -139,9 +139,10 @@ class SafetyDetector:
         learned = self._learned_level(windows)
         phrase = "checkin" in found or downgraded is not None
         if concern is None and "medical" not in found and self._signals_add_up(noted, phrase, learned is not None):
-            return SafetyResult("crisis", found.get("checkin") or downgraded or "en", None, noted)
+            language = found.get("checkin") or downgraded or self._marked_language(windows[0])
+            return SafetyResult("crisis", language, None, noted)
         if learned == "crisis" and not guarded and not downgraded and concern is None:
-            return SafetyResult("crisis", "en", None, noted)
+            return SafetyResult("crisis", self._marked_language(windows[0]), None, noted)
         if "medical" in found:
             return SafetyResult("medical", found["medical"], concern, noted)
         if concern in ("other_person", "subject"):
@@ -302,15 +303,32 @@ class SafetyDetector:
                         action = tag
         return action
 
+    def _marked_language(self, norm: str) -> str:
+        """The language of a crisis that no phrase of one language found (weak signals that add
+        up, the learned layer): the one with the most marker words, at least two and more than
+        English's own markers ("tonight" and the tablets gathered, said in Russian, still get
+        the Russian line); English otherwise."""
+        if not self.config.markers:
+            return "en"
+        words = Counter(norm.split())
+        scores = {lang: sum(words[w] for w in marks) for lang, marks in self.config.markers.items()}
+        english = scores.pop("en", 0)
+        if not scores:
+            return "en"
+        best = max(scores, key=lambda lang: scores[lang])
+        return best if scores[best] >= 2 and scores[best] > english else "en"
+
     def _language(self, language: str | None, norm: str) -> str:
         """The hit's language; for a non-English hit, another language wins only when the
-        message has clearly more of its marker words (Spanish and Portuguese share many)."""
+        message has clearly more of its marker words (at least two more: Spanish, Portuguese and
+        Italian share many short words, and a short message has few)."""
         language = language or "en"
         if language == "en" or not self.config.markers:
             return language
         words = Counter(norm.split())
-        scores = {lang: sum(words[w] for w in marks) for lang, marks in self.config.markers.items()}
+        scores = {lang: sum(words[w] for w in marks) for lang, marks in self.config.markers.items()
+                  if lang != "en"}
         best = max(scores, key=lambda lang: scores[lang])
-        if best != language and scores[best] > scores.get(language, 0) and scores[best] >= 2:
+        if best != language and scores[best] >= scores.get(language, 0) + 2:
             return best
         return language
