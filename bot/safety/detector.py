@@ -256,14 +256,21 @@ class SafetyDetector:
             seen.add(member.tag)
             level, _, language = member.tag.partition("_")
             if level == "signal":  # a near-miss the crisis guards name is not a signal either
-                action = self._guard("crisis", "en", norm, starts, k, other.end(), memo)
-                if action != "ignore":
+                if not self._ignored(norm, starts, k, other.end(), memo):
                     results.append((level, language, None))
                 continue
             results.append((level, language, self._guard(level, language, norm, starts, k, other.end(), memo)))
         rank = {name: i for i, name in enumerate((*LEVELS, "signal", "concern"))}
         results.sort(key=lambda r: (r[2] is not None, rank[r[0]]))
         return results
+
+    def _ignored(self, norm: str, starts: list[int], k: int, end: int,
+                 memo: dict[tuple[str, int], list[tuple[str, int]]]) -> bool:
+        """Whether an ignore guard of any language's crisis patterns overlaps a weak signal there
+        (signals have no language: "tomo todos os comprimidos que a médica receitou" names the
+        tablets, and the Portuguese guard for medicine as prescribed says it is not a means)."""
+        return any(self._guard("crisis", language, norm, starts, k, end, memo) == "ignore"
+                   for language in self.config.levels["crisis"].guards)
 
     def _guard(self, level: str, language: str, norm: str, starts: list[int], k: int, end: int,
                memo: dict[tuple[str, int], list[tuple[str, int]]] | None = None) -> str | None:
