@@ -151,7 +151,9 @@ class SafetyDetector:
             return SafetyResult("checkin", found.get("checkin") or downgraded or "en", concern, noted)
         if learned is not None:
             return SafetyResult("checkin", "en", None, noted)
-        return SafetyResult(None, None, None, noted)
+        # weak signals alone: the language they were said in, for the watch's reply
+        language = self._marked_language(windows[0]) if noted - {"reassure"} else "en"
+        return SafetyResult(None, None if language == "en" else language, None, noted)
 
     @staticmethod
     def _signals_add_up(signals: frozenset[str], phrase: bool, learned: bool) -> bool:
