@@ -68,13 +68,18 @@ def _who_to_call(turn: Turn) -> OutMessage:
     return OutMessage(_crisis_block(turn, country))
 
 
+def _language_line(turn: Turn, language: str | None) -> list[OutMessage]:
+    """The short line in their language, when the message was in one we have a line for."""
+    if language in TRANSLATED and turn.words.has(f"crisis_lang_{language}"):
+        return [OutMessage(turn.text(f"crisis_lang_{language}").strip())]
+    return []
+
+
 def crisis_messages(turn: Turn, language: str | None = None) -> list[OutMessage]:
     """The acknowledgement (after a line in their language, if we have one); who to call now;
     "I'm still here" with the safety buttons."""
     words = turn.words
-    messages: list[OutMessage] = []
-    if language in TRANSLATED and words.has(f"crisis_lang_{language}"):
-        messages.append(OutMessage(turn.text(f"crisis_lang_{language}").strip()))
+    messages = _language_line(turn, language)
     messages.append(OutMessage(turn.text("crisis_intro").strip()))
     messages.append(_who_to_call(turn))
     messages.append(OutMessage(turn.text("crisis_outro").strip(), _safety_buttons(words)))
@@ -113,11 +118,11 @@ def medical_again_messages(turn: Turn) -> list[OutMessage]:
     return [OutMessage(turn.text("medical_again").strip()), _where_to_go(turn)]
 
 
-def crisis_again_messages(turn: Turn) -> list[OutMessage]:
+def crisis_again_messages(turn: Turn, language: str | None = None) -> list[OutMessage]:
     """On watch, a weak signal: shortly, without scolding, "you mentioned earlier...", then who
-    to call, with the safety buttons."""
+    to call, with the safety buttons (after the line in their language, if we have one)."""
     words = turn.words
-    return [OutMessage(turn.text("watch_again").strip()), _who_to_call(turn),
+    return [*_language_line(turn, language), OutMessage(turn.text("watch_again").strip()), _who_to_call(turn),
             OutMessage(turn.text("watch_again_outro").strip(), _safety_buttons(words))]
 
 
@@ -167,7 +172,8 @@ def watch_reply(turn: Turn, result: SafetyResult) -> Reply | None:
     if watch.listening(state) and watch.risky(result):
         turn.forget_pending()
         watch.start(state, watch.CRISIS, now)
-        return turn.reply(*crisis_again_messages(turn), events=["crisis_response_sent", "watch_crisis_again"])
+        return turn.reply(*crisis_again_messages(turn, result.language),
+                          events=["crisis_response_sent", "watch_crisis_again"])
     if watch.refused_care(state, result):
         turn.forget_pending()
         watch.start(state, watch.MEDICAL, now)

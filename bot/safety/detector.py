@@ -141,9 +141,10 @@ class SafetyDetector:
         learned = self._learned_level(windows)
         phrase = "checkin" in found or downgraded is not None
         if concern is None and "medical" not in found and self._signals_add_up(noted, phrase, learned is not None and not guarded):
-            return SafetyResult("crisis", found.get("checkin") or downgraded or "en", None, noted)
+            language = found.get("checkin") or downgraded or self._marked_language(windows[0])
+            return SafetyResult("crisis", language, None, noted)
         if learned == "crisis" and not guarded and not downgraded and concern is None:
-            return SafetyResult("crisis", "en", None, noted)
+            return SafetyResult("crisis", self._marked_language(windows[0]), None, noted)
         if "medical" in found:
             return SafetyResult("medical", found["medical"], concern, noted)
         if concern in ("other_person", "subject"):
@@ -152,7 +153,9 @@ class SafetyDetector:
             return SafetyResult("checkin", found.get("checkin") or downgraded or "en", concern, noted)
         if learned is not None:
             return SafetyResult("checkin", "en", None, noted)
-        return SafetyResult(None, None, None, noted)
+        # weak signals alone: the language they were said in, for the watch's reply
+        language = self._marked_language(windows[0]) if noted - {"reassure"} else "en"
+        return SafetyResult(None, None if language == "en" else language, None, noted)
 
     @staticmethod
     def _signals_add_up(signals: frozenset[str], phrase: bool, learned: bool) -> bool:
@@ -257,14 +260,21 @@ class SafetyDetector:
             seen.add(member.tag)
             level, _, language = member.tag.partition("_")
             if level == "signal":  # a near-miss the crisis guards name is not a signal either
-                action = self._guard("crisis", "en", norm, starts, k, other.end(), memo)
-                if action != "ignore":
+                if not self._ignored(norm, starts, k, other.end(), memo):
                     results.append((level, language, None))
                 continue
             results.append((level, language, self._guard(level, language, norm, starts, k, other.end(), memo)))
         rank = {name: i for i, name in enumerate((*LEVELS, "signal", "concern"))}
         results.sort(key=lambda r: (r[2] is not None, rank[r[0]]))
         return results
+
+    def _ignored(self, norm: str, starts: list[int], k: int, end: int,
+                 memo: dict[tuple[str, int], list[tuple[str, int]]]) -> bool:
+        """Whether an ignore guard of any language's crisis patterns overlaps a weak signal there
+        (signals have no language: "tomo todos os comprimidos que a médica receitou" names the
+        tablets, and the Portuguese guard for medicine as prescribed says it is not a means)."""
+        return any(self._guard("crisis", language, norm, starts, k, end, memo) == "ignore"
+                   for language in self.config.levels["crisis"].guards)
 
     def _guard(self, level: str, language: str, norm: str, starts: list[int], k: int, end: int,
                memo: dict[tuple[str, int], list[tuple[str, int]]] | None = None) -> str | None:
@@ -304,15 +314,35 @@ class SafetyDetector:
                         action = tag
         return action
 
+    def _marked_language(self, norm: str) -> str:
+        """The language of a crisis that no phrase of one language found (weak signals that add
+        up, the learned layer): the one with the most marker words, at least two and more than
+        English's own markers ("tonight" and the tablets gathered, said in Russian, still get
+        the Russian line); a single marker word is enough when it is the only one and no English
+        marker is there (a short Russian or Polish message); English otherwise."""
+        if not self.config.markers:
+            return "en"
+        words = Counter(norm.split())
+        scores = {lang: sum(words[w] for w in marks) for lang, marks in self.config.markers.items()}
+        english = scores.pop("en", 0)
+        ranked = sorted(scores.values(), reverse=True)
+        if not ranked or ranked[0] <= english:
+            return "en"
+        best = max(scores, key=lambda lang: scores[lang])
+        clear = ranked[0] >= 2 or (english == 0 and (len(ranked) == 1 or ranked[1] == 0))
+        return best if clear else "en"
+
     def _language(self, language: str | None, norm: str) -> str:
         """The hit's language; for a non-English hit, another language wins only when the
-        message has clearly more of its marker words (Spanish and Portuguese share many)."""
+        message has clearly more of its marker words (at least two more: Spanish, Portuguese and
+        Italian share many short words, and a short message has few)."""
         language = language or "en"
         if language == "en" or not self.config.markers:
             return language
         words = Counter(norm.split())
-        scores = {lang: sum(words[w] for w in marks) for lang, marks in self.config.markers.items()}
+        scores = {lang: sum(words[w] for w in marks) for lang, marks in self.config.markers.items()
+                  if lang != "en"}
         best = max(scores, key=lambda lang: scores[lang])
-        if best != language and scores[best] > scores.get(language, 0) and scores[best] >= 2:
+        if best != language and scores[best] >= scores.get(language, 0) + 2:
             return best
         return language
