@@ -27,6 +27,7 @@ STEPS = {
     "load_content": "load and parse the YAML (dialogs/, content/)",
     "Matcher": "build the matcher (index, naive Bayes)",
     "load_safety": "read content/safety.yaml, compile and file its patterns",
+    "build_learned": "read the safety examples and train the learned safety layer",
     "SafetyDetector": "the safety detector",
     "Engine": "the engine",
     "check_content": "content checks (links, near-duplicate examples, ...)",

@@ -140,7 +140,8 @@ class SafetyDetector:
         concern = self._concern(concerns)
         learned = self._learned_level(windows)
         phrase = "checkin" in found or downgraded is not None
-        if concern is None and "medical" not in found and self._signals_add_up(noted, phrase, learned is not None and not guarded):
+        asked = learned is not None and not guarded  # the learned layer would ask, and no guard spoke
+        if concern is None and "medical" not in found and self._signals_add_up(noted, phrase, asked):
             language = found.get("checkin") or downgraded or self._marked_language(windows[0])
             return SafetyResult("crisis", language, None, noted)
         if learned == "crisis" and not guarded and not downgraded and concern is None:

@@ -5,14 +5,20 @@ file and line. Run with ``-s`` to see the measured numbers.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import yaml
 
 from bot import PROJECT_ROOT
 from bot.safety import SafetyDetector
-from bot.safety.learned import CHECKIN_FALSE_RATE, CRISIS_FALSE_RATE, Examples, LearnedSafety, build_learned, load_examples
+from bot.safety.learned import (
+    CHECKIN_FALSE_RATE,
+    CRISIS_FALSE_RATE,
+    Examples,
+    LearnedSafety,
+    build_learned,
+    load_examples,
+)
 from tests.feather_testkit import TODAY, line_of, real_core
 
 DATA = PROJECT_ROOT / "tests" / "data"
@@ -122,24 +128,6 @@ def test_decisions_still_hold() -> None:
     assert safety.assess("research on suicide rates after stillbirth").level in (None, "checkin")
 
 
-def test_speed_with_the_layer() -> None:
-    texts = _texts("labelled_messages.yaml")
-    safety = detector()
-    for text in texts:
-        safety.assess(text)
-    best = min(_timed(lambda: [safety.assess(t) for t in texts]) for _ in range(5)) / len(texts)
-    layer = min(_timed(lambda: [learned().level(real_core().normaliser.normalise(t)) for t in texts])
-                for _ in range(5)) / len(texts)
-    print(f"\nassess with the learned layer: {best * 1e3:.3f} ms per message; the layer alone {layer * 1e3:.3f} ms")
-    assert best < 0.0002
-
-
-def _timed(work) -> float:  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
-    work()
-    return time.perf_counter() - start
-
-
 def test_problems_in_the_example_file_name_file_and_line(tmp_path: Path) -> None:
     crisis = "".join(f"  - 'crisis example {i}'\n" for i in range(60))
     calm = "".join(f"  - 'calm example {i}'\n" for i in range(60))
@@ -182,7 +170,8 @@ def test_batches_and_concepts_are_read_and_their_problems_name_file_and_line(tmp
     assert len(examples.crisis) == 60 and "batch calm" in examples.calm  # the batch adds to both lists
     assert examples.concepts == {"med": ("pills",), "gather": ("saving",)}
     concept_line = line_of(body, "med: [")
-    assert "'Tablets' must be one word as the normaliser writes it ('tablets')" in found[("content/safety_examples.yaml", concept_line)]
+    wanted = "'Tablets' must be one word as the normaliser writes it ('tablets')"
+    assert wanted in found[("content/safety_examples.yaml", concept_line)]
     batch_file = "content/safety_examples/writer.yaml"
     assert "under calm" in found[(batch_file, line_of(batch, "calm example 7"))]
     assert "unknown key 'who'" in found[(batch_file, line_of(batch, "who: me"))]
