@@ -185,6 +185,11 @@ class LearnedSafety:
         return max(self._model.score(self.features(words[i:i + WINDOW]))
                    for i in range(0, len(words) - step, step))
 
+    def weight(self, feature: str) -> float:
+        """What one feature adds to a score (0.0 if never seen): for tests and for people
+        reviewing what the layer learned."""
+        return self._model.weights.get(feature, 0.0)
+
     def level(self, norm: str) -> Level | None:
         """``"crisis"`` (very sure), ``"checkin"`` or None for normalised text."""
         value = self.score(norm)
