@@ -165,13 +165,16 @@ def test_batches_and_concepts_are_read_and_their_problems_name_file_and_line(tmp
     (tmp_path / "safety_examples" / "writer.yaml").write_text(batch, encoding="utf-8")
     examples, problems = load_examples(tmp_path / "safety_examples.yaml", real_core().normaliser,
                                        display_name="content/safety_examples.yaml", today=TODAY)
-    found = {(p.where.file, p.where.line): p.message for p in problems}
+    found: dict[tuple[str, int], str] = {}
+    for p in problems:
+        found[(p.where.file, p.where.line)] = found.get((p.where.file, p.where.line), "") + p.message + "\n"
     assert examples is not None
     assert len(examples.crisis) == 60 and "batch calm" in examples.calm  # the batch adds to both lists
     assert examples.concepts == {"med": ("pills",), "gather": ("saving",)}
     concept_line = line_of(body, "med: [")
     wanted = "'Tablets' must be one word as the normaliser writes it ('tablets')"
     assert wanted in found[("content/safety_examples.yaml", concept_line)]
+    assert "'co-codamol' must be one word" in found[("content/safety_examples.yaml", concept_line)]
     batch_file = "content/safety_examples/writer.yaml"
     assert "under calm" in found[(batch_file, line_of(batch, "calm example 7"))]
     assert "unknown key 'who'" in found[(batch_file, line_of(batch, "who: me"))]
