@@ -90,6 +90,8 @@ WITH_CHECKIN = frozenset({"means", "method", "decision", "timing", "reunion", "g
 WITH_LEARNED = frozenset({"means", "method", "decision", "reunion", "giveaway", "affairs", "secrecy", "relief"})
 """One of these in a message the learned layer would ask about makes a crisis (not a time or a
 thank-you alone: those are everyday words in a grieving message)."""
+ENGLISH_MARKERS = 3
+"""English marker words that make a message read as English (see ``_foreign``)."""
 _GUARD_RANK = {"ignore": 0, "other_person": 1, "subject": 2, "past": 3, "checkin": 4}
 """When several guards overlap one hit, the first of these wins."""
 
@@ -213,6 +215,7 @@ class SafetyDetector:
         starts = _word_starts(norm)
         last = len(starts) - 1
         memo: dict[tuple[str, int], list[tuple[str, int]]] = {}
+        foreign = self._foreign(norm)
         for k, pos in enumerate(starts):
             space = starts[k + 1] - 1 if k < last else -1
             entry = dispatch.entry(norm, pos, space)
@@ -222,6 +225,8 @@ class SafetyDetector:
             if match is None:
                 continue
             for level, language, action in self._judge(entry, norm, starts, k, match, memo):
+                if level in LEVELS and action is None and language in foreign:
+                    action = "ignore"  # another language's phrase met in an English message
                 if level == "signal":
                     scan.signals.add(language)
                 elif level == "concern":
@@ -314,6 +319,22 @@ class SafetyDetector:
                     if action is None or _GUARD_RANK[tag] < _GUARD_RANK[action]:
                         action = tag
         return action
+
+    def _foreign(self, norm: str) -> frozenset[str]:
+        """Languages whose phrases are not read in this message: it reads as English (at least
+        ENGLISH_MARKERS of English's marker words, three times as many as theirs; "do" is
+        Portuguese and Polish too). A phrase of another
+        language can share a word with English ("overdose", "most"), and English's own guards (a
+        crisis that is over, someone else's) cannot stop it."""
+        english = self.config.markers.get("en")
+        if not english:
+            return frozenset()
+        words = norm.split()
+        count = sum(w in english for w in words)
+        if count < ENGLISH_MARKERS:
+            return frozenset()
+        return frozenset(lang for lang, marks in self.config.markers.items()
+                         if lang != "en" and 3 * sum(w in marks for w in words) < count)
 
     def _marked_language(self, norm: str) -> str:
         """The language of a crisis that no phrase of one language found (weak signals that add
