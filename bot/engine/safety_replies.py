@@ -156,6 +156,11 @@ def safety_reply(turn: Turn, result: SafetyResult) -> Reply:
     """The crisis, medical or check-in reply; the conversation goes on watch."""
     now = turn.incoming.now
     if result.level == "crisis":
+        if watch.listening(turn.state):  # already on watch: the short reply that remembers
+            turn.forget_pending()
+            watch.start(turn.state, watch.CRISIS, now)
+            return turn.reply(*crisis_again_messages(turn, result.language),
+                              events=["crisis_response_sent", "watch_crisis_again"])
         watch.start(turn.state, watch.CRISIS, now)
         return turn.reply(*crisis_messages(turn, result.language), events=["crisis_response_sent"])
     if result.level == "medical":
