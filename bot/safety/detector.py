@@ -340,19 +340,16 @@ class SafetyDetector:
         """The language of a crisis that no phrase of one language found (weak signals that add
         up, the learned layer): the one with the most marker words, at least two and more than
         English's own markers ("tonight" and the tablets gathered, said in Russian, still get
-        the Russian line); a single marker word is enough when it is the only one and no English
-        marker is there (a short Russian or Polish message); English otherwise."""
+        the Russian line); English otherwise."""
         if not self.config.markers:
             return "en"
         words = Counter(norm.split())
         scores = {lang: sum(words[w] for w in marks) for lang, marks in self.config.markers.items()}
         english = scores.pop("en", 0)
-        ranked = sorted(scores.values(), reverse=True)
-        if not ranked or ranked[0] <= english:
+        if not scores:
             return "en"
         best = max(scores, key=lambda lang: scores[lang])
-        clear = ranked[0] >= 2 or (english == 0 and (len(ranked) == 1 or ranked[1] == 0))
-        return best if clear else "en"
+        return best if scores[best] >= 2 and scores[best] > english else "en"
 
     def _language(self, language: str | None, norm: str) -> str:
         """The hit's language; for a non-English hit, another language wins only when the
