@@ -21,7 +21,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, date, datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from unittest.mock import patch
 
@@ -34,6 +34,7 @@ from bot.content import loader, yamlsrc
 from bot.content.loader import Loaded
 from bot.content.model import TOPICS
 from bot.content.problems import Problem
+from bot.safety import SafetyDetector
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 25)
@@ -465,6 +466,17 @@ def real_core() -> Core:
     writing); built once per test run."""
     with parse_once():
         return build_core(PROJECT_ROOT, strict=False)
+
+
+@cache
+def patterns_only() -> SafetyDetector:
+    """The real safety patterns without the learned layer: for tests of what the patterns decide
+    (a guard, a concept's calm reading). What the whole detector does on calm messages is measured
+    in aggregate (tests/safety/test_learned.py), since a learned score can tip any one message."""
+    core = real_core()
+    detector = core.safety
+    assert isinstance(detector, SafetyDetector)
+    return SafetyDetector(core.normaliser, detector.config)
 
 
 def real_content_errors() -> list[Problem]:

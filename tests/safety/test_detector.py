@@ -25,7 +25,7 @@ from bot.safety import SafetyDetector
 from bot.safety.config import LEVELS, fallback_config, form_problems, load_safety, plain_words
 from bot.safety.dispatch import build_dispatch, first_keys
 from bot.text.normalise import MAX_INPUT_CHARS
-from tests.feather_testkit import TODAY, line_of, real_core
+from tests.feather_testkit import TODAY, line_of, patterns_only, real_core
 
 DATA = PROJECT_ROOT / "tests" / "data"
 SAFETY_FILE = PROJECT_ROOT / "content" / "safety.yaml"
@@ -366,7 +366,7 @@ def test_behaviour_timing_means_and_severity_are_alarms(level: str) -> None:
 def test_past_other_people_and_the_subject_are_concerns_not_alarms() -> None:
     wrong = []
     for item in conversation_signals()["calm"]:
-        result = detector().assess(item["text"])
+        result = patterns_only().assess(item["text"])
         if result.level in ALARMS or result.concern != item.get("concern"):
             wrong.append(f"  {result.level} {result.concern} (wanted {item.get('concern')}): {item['text']}")
     assert not wrong, "\n".join(wrong)
@@ -397,7 +397,7 @@ def test_a_concern_never_hides_a_crisis_of_ones_own(text: str, level: str | None
     ("what time is the wave of light", set()),
 ])
 def test_weak_signals_are_noted_without_an_alarm(text: str, signals: set[str]) -> None:
-    result = detector().assess(text)
+    result = patterns_only().assess(text)
     assert result.signals == frozenset(signals)
     assert result.level not in ALARMS
 

@@ -190,3 +190,29 @@ def test_concepts_let_unseen_words_share_what_was_learned() -> None:
     assert layer.weight("@gather+med") > 0.5  # learned from other words for gathering and medicines
     assert layer.score(normalise("been stockpiling my oramorph")) > \
         layer.score(normalise("been taking my oramorph as prescribed")) + 1.0
+
+
+# The per-message calm tests of the patterns (concepts, self-harm and passive wishes, languages,
+# concerns) ask the patterns alone: a learned score can tip any one message. Here the whole
+# detector is held to the bar on all of them at once: at most 5% of calm near-misses
+# alarmed; the ordinary messages never.
+CALM_SETS = {
+    "safety_concepts.yaml": lambda d: [t for texts in d["calm"].values() for t in texts],
+    "safety_harm_passive.yaml": lambda d: [t for texts in d["calm"].values() for t in texts],
+    "safety_languages.yaml": lambda d: [t for lang in d.values() for t in lang.get("calm", [])],
+    "safety_conversation_signals.yaml": lambda d: [item["text"] for item in d["calm"]],
+    "safety_messages.yaml": lambda d: d["calm"] + d["figurative"],
+    "safety_extra.yaml": lambda d: d["calm"],
+}
+
+
+def test_the_whole_detector_alarms_on_few_calm_near_misses_and_no_ordinary_message() -> None:
+    texts = [t for name, pick in CALM_SETS.items()
+             for t in pick(yaml.safe_load((DATA / name).read_text(encoding="utf-8")))]
+    alarms = [t for t in texts if detector().assess(t).level in ("crisis", "medical")]
+    print(f"\ncalm near-misses of every pattern set, whole detector: {len(alarms)}/{len(texts)} alarmed")
+    for text in alarms:
+        print(f"  alarmed: {text[:100]}")
+    assert len(texts) > 800 and len(alarms) <= 0.05 * len(texts)
+    ordinary = _texts("labelled_messages.yaml") + list(_content_phrases())
+    assert [t for t in ordinary if detector().assess(t).level in ("crisis", "medical")] == []
