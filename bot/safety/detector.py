@@ -85,7 +85,7 @@ _SPACE = re.compile(" ")
 STRONG_TOGETHER = frozenset({"means", "timing", "goodbye", "decision", "method", "reunion", "giveaway",
                              "affairs", "secrecy", "relief", "note"})
 """Any two of these kinds of weak signal in one message make a crisis (concepts: docs/safety.md)."""
-WITH_CHECKIN = frozenset({"means", "method", "decision", "timing", "reunion", "giveaway", "affairs"})
+WITH_CHECKIN = frozenset({"means", "method", "decision", "timing", "reunion", "giveaway", "affairs", "relief"})
 """One of these with a check-in phrase makes a crisis."""
 WITH_LEARNED = frozenset({"means", "method", "decision", "reunion", "giveaway", "affairs", "secrecy", "relief"})
 """One of these in a message the learned layer would ask about makes a crisis (not a time or a
