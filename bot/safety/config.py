@@ -25,7 +25,7 @@ CONCERNS = ("past", "other_person", "subject")
 """What a crisis phrase can be about when it is not a crisis now (see SafetyResult.concern)."""
 GUARD_ACTIONS = {"crisis": ("ignore", "checkin", *CONCERNS), "medical": ("ignore",), "checkin": ("ignore",)}
 SIGNALS = ("means", "timing", "goodbye", "decision", "method", "reunion", "giveaway", "affairs", "secrecy",
-           "relief", "note", "refusal", "affirm", "reassure", "mention")
+           "relief", "note", "attention", "thanks", "refusal", "affirm", "reassure", "mention")
 """Weak risk signals: never an alarm alone; a conversation on watch acts on them ("reassure" is
 "I'm safe" / "you misunderstood me": it lowers the watch instead; "mention", a means or a moment
 named at all, counts only on watch)."""

@@ -83,11 +83,15 @@ class Hit:
 
 _SPACE = re.compile(" ")
 STRONG_TOGETHER = frozenset({"means", "timing", "goodbye", "decision", "method", "reunion", "giveaway",
-                             "affairs", "secrecy", "relief", "note"})
+                             "affairs", "secrecy", "relief", "note", "attention"})
 """Any two of these kinds of weak signal in one message make a crisis (concepts: docs/safety.md)."""
-WITH_CHECKIN = frozenset({"means", "method", "decision", "timing", "reunion", "giveaway", "affairs"})
+WITH_THANKS = frozenset({"means", "method", "reunion", "decision"})
+"""A thank-you ends many ordinary chats: it adds up only with a means, a method, a reunion or a
+decision ("standing on the balcony... thank you for listening")."""
+WITH_CHECKIN = frozenset({"means", "method", "decision", "timing", "reunion", "giveaway", "affairs", "relief"})
 """One of these with a check-in phrase makes a crisis."""
-WITH_LEARNED = frozenset({"means", "method", "decision", "reunion", "giveaway", "affairs", "secrecy", "relief"})
+WITH_LEARNED = frozenset({"means", "method", "decision", "reunion", "giveaway", "affairs", "secrecy", "relief",
+                          "attention"})
 """One of these in a message the learned layer would ask about makes a crisis (not a time or a
 thank-you alone: those are everyday words in a grieving message)."""
 ENGLISH_MARKERS = 3
@@ -167,6 +171,8 @@ class SafetyDetector:
         means, a method question, a decision or a time; or a message the learned layer would ask about
         with means or a method question."""
         if len(signals & STRONG_TOGETHER) >= 2:
+            return True
+        if "thanks" in signals and signals & WITH_THANKS:
             return True
         return (phrase and bool(signals & WITH_CHECKIN)) or (learned and bool(signals & WITH_LEARNED))
 

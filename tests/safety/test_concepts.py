@@ -64,7 +64,7 @@ def test_the_calm_readings_of_the_same_words_raise_no_alarm(kind: str) -> None:
 @pytest.mark.parametrize(("first", "first_kind", "second", "second_kind"), [
     ("rehoming the cat on saturday", "giveaway",
      "my passwords are in the blue folder for my sister", "affairs"),
-    ("the razor blades are in my bag", "means",
+    ("the rope is in the shed", "means",
      "nobody has noticed", "secrecy"),
     ("i feel so peaceful now", "relief",
      "i have made up my mind", "decision"),
