@@ -48,7 +48,7 @@ LEARNING_RATE = 0.2
 L2 = 1e-6
 """Weight decay per example, applied once an epoch."""
 SEED = 7
-CHECKIN_FALSE_RATE = 0.03
+CHECKIN_FALSE_RATE = 0.025
 """At most this share of the calm examples (cross-validated) may get the check-in."""
 CRISIS_FALSE_RATE = 0.005
 """At most this share of the calm examples (cross-validated) may get the crisis reply. Calm
