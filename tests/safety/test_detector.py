@@ -412,3 +412,15 @@ def test_polish_italian_and_portuguese(text: str, language: str) -> None:
 ])
 def test_thinking_of_the_baby_is_not_a_risk_but_enough_of_a_means_is(text: str, level: str | None) -> None:
     assert detector().assess(text).level == level, detector().explain(text)
+
+
+@pytest.mark.parametrize(("text", "alarm"), [
+    ("the midwife's form asked how often I'd had thoughts that I would be better off dead, I put never", False),
+    ("my doctor read out the question about being better off dead or hurting myself and I said no", False),
+    ("at the check the EPDS had one question was if harming myself had crossed my mind. not at all", False),
+    ("the form asked if i'd be better off dead and honestly yes, most days", True),
+])
+def test_a_screening_question_reported_is_no_alarm_unless_the_answer_is_yes(text: str, alarm: bool) -> None:
+    """A doctor's or midwife's screening question, quoted (issue 11: "a GP's screening
+    questions"): warmth and a check-in at most. Said yes to, it is a crisis like any other."""
+    assert (detector().assess(text).level == "crisis") is alarm
