@@ -157,10 +157,7 @@ def safety_reply(turn: Turn, result: SafetyResult) -> Reply:
     now = turn.incoming.now
     if result.level == "crisis":
         if watch.listening(turn.state):  # already on watch: the short reply that remembers
-            turn.forget_pending()
-            watch.start(turn.state, watch.CRISIS, now)
-            return turn.reply(*crisis_again_messages(turn, result.language),
-                              events=["crisis_response_sent", "watch_crisis_again"])
+            return _crisis_again(turn, result.language)
         watch.start(turn.state, watch.CRISIS, now)
         return turn.reply(*crisis_messages(turn, result.language), events=["crisis_response_sent"])
     if result.level == "medical":
@@ -169,16 +166,21 @@ def safety_reply(turn: Turn, result: SafetyResult) -> Reply:
     return checkin_reply(turn)
 
 
+def _crisis_again(turn: Turn, language: str | None) -> Reply:
+    """Back to the crisis support on watch: the short reply, a fresh watch, no pending question."""
+    turn.forget_pending()
+    watch.start(turn.state, watch.CRISIS, turn.incoming.now)
+    return turn.reply(*crisis_again_messages(turn, language),
+                      events=["crisis_response_sent", "watch_crisis_again"])
+
+
 def watch_reply(turn: Turn, result: SafetyResult) -> Reply | None:
     """On watch, before anything else: a weak signal takes the conversation back to the crisis
     support; refusing care after a medical reply gets the urgency again; a typed "I'm safe" or
     "you misunderstood me" lowers the level. None: an ordinary message, answered as usual."""
     state, now = turn.state, turn.incoming.now
     if watch.listening(state) and watch.risky(result):
-        turn.forget_pending()
-        watch.start(state, watch.CRISIS, now)
-        return turn.reply(*crisis_again_messages(turn, result.language),
-                          events=["crisis_response_sent", "watch_crisis_again"])
+        return _crisis_again(turn, result.language)
     if watch.refused_care(state, result):
         turn.forget_pending()
         watch.start(state, watch.MEDICAL, now)

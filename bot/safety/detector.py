@@ -221,7 +221,7 @@ class SafetyDetector:
         starts = _word_starts(norm)
         last = len(starts) - 1
         memo: dict[tuple[str, int], list[tuple[str, int]]] = {}
-        foreign = self._foreign(norm)
+        foreign: frozenset[str] | None = None  # read only when another language's phrase hits
         for k, pos in enumerate(starts):
             space = starts[k + 1] - 1 if k < last else -1
             entry = dispatch.entry(norm, pos, space)
@@ -231,8 +231,10 @@ class SafetyDetector:
             if match is None:
                 continue
             for level, language, action in self._judge(entry, norm, starts, k, match, memo):
-                if level in LEVELS and action is None and language in foreign:
-                    action = "ignore"  # another language's phrase met in an English message
+                if level in LEVELS and action is None and language != "en":
+                    foreign = self._foreign(norm) if foreign is None else foreign
+                    if language in foreign:
+                        action = "ignore"  # another language's phrase met in an English message
                 if level == "signal":
                     scan.signals.add(language)
                 elif level == "concern":
@@ -326,21 +328,22 @@ class SafetyDetector:
                         action = tag
         return action
 
+    def _marker_scores(self, norm: str) -> dict[str, int]:
+        """How many of each language's marker words the message has (English's too)."""
+        words = Counter(norm.split())
+        return {lang: sum(words[w] for w in marks) for lang, marks in self.config.markers.items()}
+
     def _foreign(self, norm: str) -> frozenset[str]:
         """Languages whose phrases are not read in this message: it reads as English (at least
         ENGLISH_MARKERS of English's marker words, three times as many as theirs; "do" is
-        Portuguese and Polish too). A phrase of another
-        language can share a word with English ("overdose", "most"), and English's own guards (a
-        crisis that is over, someone else's) cannot stop it."""
-        english = self.config.markers.get("en")
-        if not english:
+        Portuguese and Polish too). A phrase of another language can share a word with English
+        ("overdose", "most"), and English's own guards (a crisis that is over, someone else's)
+        cannot stop it."""
+        scores = self._marker_scores(norm)
+        english = scores.pop("en", 0)
+        if english < ENGLISH_MARKERS:
             return frozenset()
-        words = norm.split()
-        count = sum(w in english for w in words)
-        if count < ENGLISH_MARKERS:
-            return frozenset()
-        return frozenset(lang for lang, marks in self.config.markers.items()
-                         if lang != "en" and 3 * sum(w in marks for w in words) < count)
+        return frozenset(lang for lang, count in scores.items() if 3 * count < english)
 
     def _marked_language(self, norm: str) -> str:
         """The language of a crisis that no phrase of one language found (weak signals that add
@@ -349,8 +352,7 @@ class SafetyDetector:
         the Russian line); English otherwise."""
         if not self.config.markers:
             return "en"
-        words = Counter(norm.split())
-        scores = {lang: sum(words[w] for w in marks) for lang, marks in self.config.markers.items()}
+        scores = self._marker_scores(norm)
         english = scores.pop("en", 0)
         if not scores:
             return "en"
@@ -364,9 +366,8 @@ class SafetyDetector:
         language = language or "en"
         if language == "en" or not self.config.markers:
             return language
-        words = Counter(norm.split())
-        scores = {lang: sum(words[w] for w in marks) for lang, marks in self.config.markers.items()
-                  if lang != "en"}
+        scores = self._marker_scores(norm)
+        scores.pop("en", None)
         best = max(scores, key=lambda lang: scores[lang])
         if best != language and scores[best] >= scores.get(language, 0) + 2:
             return best
