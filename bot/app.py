@@ -132,14 +132,14 @@ def build_core(root: Path, today: date | None = None, strict: bool = True,
     safety: Assessor
     warm_up: Callable[[], None] = _nothing
     if known is None:
-        safety, problems = _build_safety(root, normaliser, day, _ordinary(content))
+        safety, problems = _build_safety(root, normaliser, day, content_phrases(content))
         problems += check_content(loaded, normaliser, root, _story_entries(reader))
         if reader is not None:
             problems += understanding_checks(content, reader.words)
         if checked:
             checked.keep(key, problems)
     else:
-        ordinary = _ordinary(content)
+        ordinary = content_phrases(content)
         deferred = DeferredSafety(lambda: _build_safety(root, normaliser, day, ordinary)[0])
         safety, problems, warm_up = deferred, known, deferred.warm_up
     course, writing_problems = load_writing(root)
@@ -163,7 +163,7 @@ def _story_entries(reader: AboutReader | None) -> dict[str, list[str]]:
             + ([story.twins_node[0]] if story.twins_node else [])}
 
 
-def _ordinary(content: Content) -> tuple[str, ...]:
+def content_phrases(content: Content) -> tuple[str, ...]:
     """What the content answers (flow examples, out-of-scope messages): the learned safety layer
     learns from them what ordinary grief talk sounds like."""
     return (*(e.text for flow in content.flows.values() for e in flow.examples), *content.out_of_scope)

@@ -400,16 +400,18 @@ def _check_reviewed(data: YDict, today: date | None, problems: list[Problem]) ->
 
 def build_learned(path: Path, normaliser: Normaliser, today: date | None = None,
                   display_name: str = "content/safety_examples.yaml",
-                  ordinary: tuple[str, ...] = ()) -> tuple[LearnedSafety | None, list[Problem]]:
+                  ordinary: tuple[str, ...] = (), fresh: bool = False,
+                  ) -> tuple[LearnedSafety | None, list[Problem]]:
     """The layer from the examples file (and its batch folder), plus ``ordinary``: the content's own
-    phrases (the flows' examples, out_of_scope.yaml), which are calm by definition."""
+    phrases (the flows' examples, out_of_scope.yaml), which are calm by definition. ``fresh``:
+    train again even if this process already has (see :class:`LearnedSafety`)."""
     examples, problems = load_examples(path, normaliser, display_name, today)
     if examples is None:
         return None, problems
     known = {normaliser.normalise(t) for t in examples.crisis}
     extra = tuple(t for t in ordinary if normaliser.normalise(t) not in known)
     examples = Examples(examples.crisis, examples.calm, examples.concepts, extra)
-    return LearnedSafety(examples, normaliser), problems
+    return LearnedSafety(examples, normaliser, fresh), problems
 
 
 __all__ = ["CrossValidation", "Examples", "LearnedSafety", "build_learned", "load_examples"]

@@ -10,11 +10,11 @@ from pathlib import Path
 import yaml
 
 from bot import PROJECT_ROOT
+from bot.app import content_phrases
 from bot.safety import SafetyDetector
 from bot.safety.learned import (
     CHECKIN_FALSE_RATE,
     CRISIS_FALSE_RATE,
-    Examples,
     LearnedSafety,
     build_learned,
     load_examples,
@@ -69,13 +69,8 @@ def test_training_is_deterministic() -> None:
     content's own phrases) choose the same bars and give the same scores. How long training takes
     is a benchmark (benchmarks/, `scripts/dev.py bench`), not a test."""
     real = learned()
-    examples, _ = load_examples(EXAMPLES, real_core().normaliser)
-    assert examples is not None
-    ordinary = _content_phrases()
-    known = {real_core().normaliser.normalise(t) for t in examples.crisis}
-    examples = Examples(examples.crisis, examples.calm, examples.concepts,
-                        tuple(t for t in ordinary if real_core().normaliser.normalise(t) not in known))
-    again = LearnedSafety(examples, real_core().normaliser, fresh=True)
+    again, _ = build_learned(EXAMPLES, real_core().normaliser, ordinary=_content_phrases(), fresh=True)
+    assert again is not None
     print(f"\nlearned layer training (normalise, cross-validate, train): {again.train_seconds * 1e3:.0f} ms")
     assert (again.checkin_bar, again.crisis_bar) == (real.checkin_bar, real.crisis_bar)
     text = real_core().normaliser.normalise("i have been saving my tablets for weeks")
@@ -83,8 +78,7 @@ def test_training_is_deterministic() -> None:
 
 
 def _content_phrases() -> tuple[str, ...]:
-    content = real_core().content
-    return (*(e.text for flow in content.flows.values() for e in flow.examples), *content.out_of_scope)
+    return content_phrases(real_core().content)
 
 
 def test_it_never_lowers_a_pattern_hit() -> None:
