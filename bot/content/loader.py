@@ -28,6 +28,7 @@ from bot.content.model import (
 )
 from bot.content.problems import Problem
 from bot.content.yamlsrc import Where, YamlError, YDict, YList, load_yaml
+from bot.text.normalise import symbol_key
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -356,7 +357,7 @@ def _load_messages(r: _Reader, path: Path) -> tuple[dict[str, tuple[str, ...]], 
 
 def _load_lexicon(r: _Reader, path: Path) -> dict[str, dict[str, str]]:
     data = r.load(path, {"last_reviewed": True, "contractions": False, "abbreviations": False,
-                         "spellings": False, "concepts": False})
+                         "spellings": False, "concepts": False, "emoji": False})
     if data is None:
         return {}
     sections = {}
@@ -367,6 +368,10 @@ def _load_lexicon(r: _Reader, path: Path) -> dict[str, dict[str, str]]:
             r.error(data.at(key), f"'{key}' must be a mapping of word: replacement")
             continue
         sections[str(key)] = {str(k): str(v) for k, v in value.items()}
+        if key == "emoji":
+            for symbol in value:
+                if symbol_key(str(symbol)) is None:
+                    r.error(value.at(symbol), f"emoji '{symbol}' must be one symbol (an emoji), not a word")
     return sections
 
 

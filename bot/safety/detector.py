@@ -150,7 +150,9 @@ class SafetyDetector:
         if concern is None and "medical" not in found and self._signals_add_up(noted, phrase, asked):
             language = found.get("checkin") or downgraded or self._marked_language(windows[0])
             return SafetyResult("crisis", language, None, noted)
-        if learned == "crisis" and not guarded and not downgraded and concern is None:
+        # the learned layer's crisis does not outrank an urgent-medical phrase: a long account of
+        # bleeding or a blood pressure reads like distress, and the medical reply has the numbers too
+        if learned == "crisis" and not guarded and not downgraded and concern is None and "medical" not in found:
             return SafetyResult("crisis", self._marked_language(windows[0]), None, noted)
         if "medical" in found:
             return SafetyResult("medical", found["medical"], concern, noted)

@@ -4,26 +4,30 @@ Why: the hand-written patterns in ``content/safety.yaml`` catch every message in
 test sets, but on fresh crisis messages written by someone else they caught about half. The
 misses were oblique ("the only thing stopping me is my dog", "i keep thinking about driving into
 a wall"): no list of phrases can name every way of saying it. This layer learns, from the
-examples in ``content/safety_examples.yaml``, which words and word pairs tell a crisis apart
-from the ordinary language of loss, and scores every message the patterns did not already call a
-crisis.
+examples in ``content/safety_examples.yaml`` and its batch folder, which words, word pairs and
+concepts tell a crisis apart from the ordinary language of loss, and scores every message the
+patterns did not already call a crisis.
 
 What it may do: only RAISE the level. Nothing -> ``"checkin"`` (the gentle question with a
-button to the crisis support) when the score is above a threshold that lets at most 2% of the
-calm examples through under cross-validation; -> ``"crisis"`` only above a much higher bar that
-no calm example reached under cross-validation (plus a margin). It never lowers a pattern hit,
-and where a pattern's guard spoke (a near-miss such as "my feet are killing me", or a denial
-such as "i'm not suicidal, just sad") it may ask, but not sound the alarm: those guards are a
-person's decision about that phrase. See :meth:`bot.safety.detector.SafetyDetector.assess`.
+button to the crisis support) above one bar; -> ``"crisis"`` above a higher one. It never lowers
+a pattern hit, and where a pattern's guard spoke (a near-miss such as "my feet are killing me",
+or a denial such as "i'm not suicidal, just sad") it may ask, but not sound the alarm: those
+guards are a person's decision about that phrase. See :meth:`bot.safety.detector.SafetyDetector.assess`.
 
-How: a naive Bayes (the matcher's kind, :mod:`bot.matching.bayes`) over two feature kinds:
-the matcher's terms (:func:`bot.matching.terms.terms`: content words, lightly stemmed) and pairs
-of neighbouring words with function words kept ("be with", "not wake", "only reason"), since
-much of a crisis is said in small words. The score is the summed log-likelihood ratio of the
-distinct known features, read over windows of ``WINDOW`` words (every half window) so that a
-long message neither dilutes a crisis sentence nor piles up weak evidence from many. Training
-is counting: it runs at start-up, with the cross-validation that picks the thresholds, in a few
-tens of milliseconds; it is deterministic (folds by position, no randomness).
+How: logistic regression (:class:`_Model`) over the matcher's terms, pairs of neighbouring words
+with function words kept ("be with", "not wake", "only reason": much of a crisis is said in
+small words) and the concepts the words stand for. The score is read over windows of ``WINDOW``
+words (every half window), so a long message neither dilutes a crisis sentence nor piles up weak
+evidence from many.
+
+Where the bars sit (each example scored by a model that never saw it): the check-in bar on all
+the written calm examples, most of them twins of a crisis message ("the knives in the block", a
+past crisis), because a weak signal in a message the layer asks about makes a crisis. The crisis
+bar on the calm messages of the blind rounds once measured (batches marked ``calibration:
+true``): near-misses and ordinary messages as people write them to Feather, the very messages the
+alarm must keep quiet on. Set on the twins, the crisis bar sat so high that on blind rounds left
+out it missed about one crisis message in ten that it could tell apart (docs/safety.md).
+Training runs at start-up in a few seconds, once per process; it is deterministic (a fixed seed).
 """
 
 from __future__ import annotations
@@ -40,20 +44,28 @@ from bot.content.yamlsrc import Where, YamlError, YDict, YList, load_yaml
 from bot.matching.terms import STOPWORDS, stem
 from bot.text.normalise import Normaliser
 
-WINDOW = 24
+WINDOW = 40
 """Words read at once; a crisis statement is one or two sentences."""
 FOLDS = 5
 EPOCHS = 6
 LEARNING_RATE = 0.2
+SETTLED = 0.02
+"""An example scored this close to its label is not stepped on."""
 L2 = 1e-6
 """Weight decay per example, applied once an epoch."""
 SEED = 7
 CHECKIN_FALSE_RATE = 0.025
-"""At most this share of the calm examples (cross-validated) may get the check-in."""
-CRISIS_FALSE_RATE = 0.005
-"""At most this share of the calm examples (cross-validated) may get the crisis reply. Calm
-examples are mostly near-misses written to be hard ("the knives in the block", a past crisis);
-on blind rounds the crisis reply reached far fewer calm messages than this share (docs/safety.md)."""
+"""At most this share of ALL the written calm examples (cross-validated; most are twins of a crisis
+message) may get the check-in. It is also the bar at which a weak signal in the same message makes
+a crisis (the detector's ``WITH_LEARNED``), so it stays on the hard examples: set on the blind
+rounds' calm it asked "took the pills for the medical management" and made it a crisis."""
+CRISIS_FALSE_RATE = 0.003
+"""At most this share of the calibration messages (cross-validated) may get the crisis reply:
+the bar sits just above the few most crisis-like calm messages of the blind rounds. A higher
+share caught a few more crisis messages on a blind round left out, but alarmed on ordinary
+forum posts (shared/eval/dev_phrasings.yaml) and on the test sets' near-misses (docs/safety.md)."""
+MIN_CALIBRATION = 200
+"""Fewer calibration messages than this and the bars are set on all the calm examples."""
 MIN_EXAMPLES = 50
 """Fewer examples than this in either list and the layer stays off (an error for ``--check``)."""
 _PAIR_SKIP = frozenset({"a", "an", "the", "so", "just", "really", "very", "like", "um", "uh"})
@@ -71,9 +83,13 @@ class Examples:
     ordinary: tuple[str, ...] = ()
     """What the content itself answers (the flows' examples, out_of_scope.yaml): calm by
     definition, learned from, but not used to set the bars (it is far easier than a near-miss)."""
+    calibration: frozenset[str] = frozenset()
+    """The calm examples (as written) that set the bars: blind rounds' near-misses and ordinary
+    messages (batches with ``calibration: true``)."""
 
     def key(self) -> tuple[object, ...]:
-        return (self.crisis, self.calm, tuple(sorted(self.concepts.items())), self.ordinary)
+        return (self.crisis, self.calm, tuple(sorted(self.concepts.items())), self.ordinary,
+                tuple(sorted(self.calibration)))
 
 
 @dataclass
@@ -82,6 +98,10 @@ class CrossValidation:
 
     crisis_total: int = 0
     calm_total: int = 0
+    """All the written calm examples; ``calibration_*`` the ones the bars were set on."""
+    calibration_total: int = 0
+    calibration_checkin: int = 0
+    calibration_crisis: int = 0
     crisis_checkin: int = 0
     """Crisis examples at or above the check-in bar (so: check-in or crisis)."""
     crisis_crisis: int = 0
@@ -94,7 +114,9 @@ class CrossValidation:
     def summary(self) -> str:
         return (f"crisis {self.crisis_checkin}/{self.crisis_total} flagged "
                 f"({self.crisis_crisis} as crisis); calm {self.calm_checkin}/{self.calm_total} "
-                f"flagged, {self.calm_crisis} as crisis; the content's own phrases "
+                f"flagged, {self.calm_crisis} as crisis (the blind rounds' calm, which set the bars: "
+                f"{self.calibration_checkin}/{self.calibration_total} flagged, {self.calibration_crisis} "
+                f"as crisis); the content's own phrases "
                 f"{self.ordinary_checkin}/{self.ordinary_total} flagged, {self.ordinary_crisis} as crisis")
 
 
@@ -120,6 +142,8 @@ class _Model:
             for ids, truth in rows:
                 z = bias + sum([w[i] for i in ids])
                 p = 1 / (1 + math.exp(-min(30.0, max(-30.0, z))))
+                if abs(p - truth) < SETTLED:
+                    continue  # already right: a step this small changes nothing (and costs most of the time)
                 step = rate * (p - truth) * (balance if truth else 1.0)
                 bias -= step
                 for i in ids:
@@ -135,10 +159,17 @@ class _Model:
 
 
 @dataclass(frozen=True)
+class Bars:
+    """Scores above which the layer asks (and a weak signal makes a crisis) or alarms."""
+
+    checkin: float
+    crisis: float
+
+
+@dataclass(frozen=True)
 class _Trained:
     cross_validation: CrossValidation
-    checkin_bar: float
-    crisis_bar: float
+    bars: Bars
     model: _Model
 
 
@@ -165,11 +196,13 @@ class LearnedSafety:
             crisis = [self.features(normaliser.normalise(t).split()) for t in examples.crisis]
             calm = [self.features(normaliser.normalise(t).split()) for t in examples.calm]
             ordinary = [self.features(normaliser.normalise(t).split()) for t in examples.ordinary]
-            cv, checkin_bar, crisis_bar = self._thresholds(crisis, calm, ordinary)
-            trained = _Trained(cv, checkin_bar, crisis_bar, _Model(crisis, calm + ordinary))
+            marked = [t in examples.calibration for t in examples.calm]
+            cv, bars = self._thresholds(crisis, calm, ordinary, marked)
+            trained = _Trained(cv, bars, _Model(crisis, calm + ordinary))
             _TRAINED[key] = trained
         self.cross_validation = trained.cross_validation
-        self.checkin_bar, self.crisis_bar = trained.checkin_bar, trained.crisis_bar
+        self.bars = trained.bars
+        self.checkin_bar, self.crisis_bar = trained.bars.checkin, trained.bars.crisis
         self._model = trained.model
         self.train_seconds = time.perf_counter() - start
 
@@ -193,9 +226,9 @@ class LearnedSafety:
     def level(self, norm: str) -> Level | None:
         """``"crisis"`` (very sure), ``"checkin"`` or None for normalised text."""
         value = self.score(norm)
-        if value > self.crisis_bar:
+        if value > self.bars.crisis:
             return "crisis"
-        if value > self.checkin_bar:
+        if value > self.bars.checkin:
             return "checkin"
         return None
 
@@ -233,29 +266,37 @@ class LearnedSafety:
     # ------------------------------------------------------------------ training
     @staticmethod
     def _thresholds(crisis: list[frozenset[str]], calm: list[frozenset[str]],
-                    ordinary: list[frozenset[str]]) -> tuple[CrossValidation, float, float]:
-        """Cross-validated scores (fold = position mod FOLDS) and the two bars chosen on the calm
-        examples' scores (the near-misses people wrote, not the content's own phrases)."""
+                    ordinary: list[frozenset[str]], calibration: list[bool],
+                    ) -> tuple[CrossValidation, Bars]:
+        """Cross-validated scores (fold = position mod FOLDS) and the two bars, chosen on the
+        calibration messages' scores (``calibration[i]``: calm example i is one), or on all the
+        written calm examples when there are too few of them (never on the content's phrases)."""
         crisis_scores: list[float] = []
         calm_scores: list[float] = []
         ordinary_scores: list[float] = []
+        negatives = calm + ordinary
         for fold in range(FOLDS):
             model = _Model([f for i, f in enumerate(crisis) if i % FOLDS != fold],
-                           [f for i, f in enumerate(calm + ordinary) if i % FOLDS != fold])
+                           [f for i, f in enumerate(negatives) if i % FOLDS != fold])
             crisis_scores += [model.score(f) for i, f in enumerate(crisis) if i % FOLDS == fold]
-            held = [model.score(f) for i, f in enumerate(calm + ordinary) if i % FOLDS == fold]
-            picked = [i for i in range(len(calm) + len(ordinary)) if i % FOLDS == fold]
-            calm_scores += [s for s, i in zip(held, picked, strict=True) if i < len(calm)]
-            ordinary_scores += [s for s, i in zip(held, picked, strict=True) if i >= len(calm)]
-        ranked = sorted(calm_scores, reverse=True)
+            held = {i: model.score(f) for i, f in enumerate(negatives) if i % FOLDS == fold}
+            calm_scores += [held[i] for i in sorted(held) if i < len(calm)]
+            ordinary_scores += [held[i] for i in sorted(held) if i >= len(calm)]
+        # calm_scores are in fold order; the calibration flags follow the same order
+        order = [i for fold in range(FOLDS) for i in range(len(calm)) if i % FOLDS == fold]
+        calibrating = [calm_scores[k] for k, i in enumerate(order) if calibration[i]]
+        blind = sorted(calibrating if len(calibrating) >= MIN_CALIBRATION else calm_scores, reverse=True)
 
-        def bar(rate: float) -> float:
+        def bar(ranked: list[float], rate: float) -> float:
             return ranked[min(int(rate * len(ranked)), len(ranked) - 1)] if ranked else 0.0
 
-        checkin_bar = bar(CHECKIN_FALSE_RATE)
-        crisis_bar = max(bar(CRISIS_FALSE_RATE), checkin_bar)
+        checkin_bar = bar(sorted(calm_scores, reverse=True), CHECKIN_FALSE_RATE)
+        crisis_bar = max(bar(blind, CRISIS_FALSE_RATE), checkin_bar)
         cv = CrossValidation(
             crisis_total=len(crisis_scores), calm_total=len(calm_scores),
+            calibration_total=len(calibrating),
+            calibration_checkin=sum(s > checkin_bar for s in calibrating),
+            calibration_crisis=sum(s > crisis_bar for s in calibrating),
             crisis_checkin=sum(s > checkin_bar for s in crisis_scores),
             crisis_crisis=sum(s > crisis_bar for s in crisis_scores),
             calm_checkin=sum(s > checkin_bar for s in calm_scores),
@@ -264,14 +305,15 @@ class LearnedSafety:
             ordinary_checkin=sum(s > checkin_bar for s in ordinary_scores),
             ordinary_crisis=sum(s > crisis_bar for s in ordinary_scores),
         )
-        return cv, checkin_bar, crisis_bar
+        return cv, Bars(checkin_bar, crisis_bar)
 
 
 # ---------------------------------------------------------------------------- content file
 BATCHES = "safety_examples"
 """The folder beside the examples file whose ``*.yaml`` files add batches of examples (each with
 ``source``, ``crisis`` and ``calm``): one file per writer or per blind round once measured, so
-where each example came from stays visible."""
+where each example came from stays visible. A blind round's batch says ``calibration: true``: its
+calm messages set the bars (see the module's docstring)."""
 
 
 def load_examples(path: Path, normaliser: Normaliser,
@@ -292,11 +334,19 @@ def load_examples(path: Path, normaliser: Normaliser,
     lists: dict[str, list[str]] = {"crisis": [], "calm": []}
     _read_lists(data, normaliser, seen, lists, problems)
     folder = path.parent / BATCHES
+    calibration: set[str] = set()
     for batch in sorted(folder.glob("*.yaml")) if folder.is_dir() else ():
         name = f"{Path(display_name).parent}/{BATCHES}/{batch.name}"
-        more = _mapping(batch, name, ("source", "crisis", "calm"), problems)
-        if more is not None:
-            _read_lists(more, normaliser, seen, lists, problems)
+        more = _mapping(batch, name, ("source", "calibration", "crisis", "calm"), problems)
+        if more is None:
+            continue
+        before = len(lists["calm"])
+        _read_lists(more, normaliser, seen, lists, problems)
+        flag = more.get("calibration", False)
+        if not isinstance(flag, bool):
+            problems.append(Problem(more.at("calibration"), "'calibration' must be true or false"))
+        elif flag:
+            calibration.update(lists["calm"][before:])
     for name in ("crisis", "calm"):
         if len(lists[name]) < MIN_EXAMPLES:
             problems.append(Problem(data.at(name) if name in data else data.where,
@@ -304,7 +354,8 @@ def load_examples(path: Path, normaliser: Normaliser,
                                     f"layer needs at least {MIN_EXAMPLES} and stays off"))
             return None, problems
     concepts = _concepts(data, normaliser, problems)
-    return Examples(tuple(lists["crisis"]), tuple(lists["calm"]), concepts), problems
+    return Examples(tuple(lists["crisis"]), tuple(lists["calm"]), concepts,
+                    calibration=frozenset(calibration)), problems
 
 
 def _mapping(path: Path, display_name: str, keys: tuple[str, ...], problems: list[Problem]) -> YDict | None:
@@ -410,8 +461,8 @@ def build_learned(path: Path, normaliser: Normaliser, today: date | None = None,
         return None, problems
     known = {normaliser.normalise(t) for t in examples.crisis}
     extra = tuple(t for t in ordinary if normaliser.normalise(t) not in known)
-    examples = Examples(examples.crisis, examples.calm, examples.concepts, extra)
+    examples = Examples(examples.crisis, examples.calm, examples.concepts, extra, examples.calibration)
     return LearnedSafety(examples, normaliser, fresh), problems
 
 
-__all__ = ["CrossValidation", "Examples", "LearnedSafety", "build_learned", "load_examples"]
+__all__ = ["Bars", "CrossValidation", "Examples", "LearnedSafety", "build_learned", "load_examples"]

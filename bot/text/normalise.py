@@ -1,7 +1,8 @@
 """Turn what people type into a canonical form, so matching sees meaning rather than spelling.
 
-NFKC, casefold, curly quotes, accents, emoji and punctuation are folded; contractions, forum
-abbreviations ("mc", "d&c", "ttc") and spelling variants come from ``content/lexicon.yaml``.
+NFKC, casefold, curly quotes, accents and punctuation are folded; contractions, forum
+abbreviations ("mc", "d&c", "ttc"), spelling variants and the emoji that carry a word (a pill, a
+knife, a candle: "💊💊💊" is a message) come from ``content/lexicon.yaml``; other emoji are dropped.
 """
 
 from __future__ import annotations
@@ -32,17 +33,38 @@ class Lexicon:
     """Word-level replacements, applied to whole tokens after casefolding."""
 
     replacements: dict[str, str] = field(default_factory=dict)
+    symbols: dict[int, str] = field(default_factory=dict)
+    """An emoji's code point -> its word, padded with spaces (a ``str.translate`` table)."""
 
     @classmethod
     def from_sections(cls, sections: dict[str, dict[str, str]]) -> Lexicon:
-        """Merge the spelling sections; ``concepts`` is the matcher's, not the normaliser's."""
+        """Merge the spelling sections; ``concepts`` is the matcher's, not the normaliser's, and
+        ``emoji`` maps single symbols (see :func:`symbol_key`)."""
         merged: dict[str, str] = {}
+        symbols: dict[int, str] = {}
         for name, mapping in sections.items():
             if name == "concepts":
                 continue
             for key, value in mapping.items():
+                if name == "emoji":
+                    symbol = symbol_key(str(key))
+                    if symbol is not None:
+                        symbols[ord(symbol)] = f" {value} "
+                    continue
                 merged[_fold(str(key))] = str(value)
-        return cls(merged)
+        return cls(merged, symbols)
+
+
+VARIATION_SELECTORS = frozenset({"\ufe0e", "\ufe0f"})
+
+
+def symbol_key(key: str) -> str | None:
+    """The one symbol an ``emoji:`` key stands for (a variation selector may follow it), or None
+    when the key is not a single symbol that the tokeniser would otherwise drop."""
+    chars = [ch for ch in key.strip() if ch not in VARIATION_SELECTORS]
+    if len(chars) != 1 or _TOKEN.fullmatch(chars[0]) or chars[0].isspace():
+        return None
+    return chars[0]
 
 
 def _strip_accents(text: str) -> str:
@@ -75,7 +97,7 @@ class Normaliser:
 
     def _normalise_uncached(self, text: str) -> str:
         out: list[str] = []
-        for token in _TOKEN.findall(_fold(text)):
+        for token in _TOKEN.findall(_fold(text).translate(self._lexicon.symbols)):
             token = token.rstrip("'")
             stretched = bool(_REPEATS.search(token))
             if stretched:  # "sooooo", "heeelp": two letters first, then the lexicon's single form

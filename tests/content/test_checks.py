@@ -9,6 +9,7 @@ from bot.content.model import TOPICS
 from tests.feather_testkit import (
     EXAMPLES,
     HEAD,
+    PROJECT_ROOT,
     build,
     core_dialog,
     default_dialogs,
@@ -404,3 +405,14 @@ def test_a_node_telling_1_in_10_women_needs_a_variant_for_partners(tmp_path: Pat
     text = dialogs["test.yaml"]
     problems = problems_for(tmp_path, dialogs)
     find(problems, "dialogs/test.yaml", line_of(text, "- id: start"), "add a variant for partner without it")
+
+
+# ---------------------------------------------------------------------------- lexicon
+
+
+def test_an_emoji_entry_that_is_not_one_symbol_is_named_with_its_line(tmp_path: Path) -> None:
+    lexicon = (PROJECT_ROOT / "content" / "lexicon.yaml").read_text(encoding="utf-8")
+    text = lexicon + '  "pill": pills\n  "💊💊": pills\n'
+    problems = problems_for(tmp_path, **{"lexicon.yaml": text})
+    find(problems, "content/lexicon.yaml", line_of(text, '"pill": pills'), "must be one symbol")
+    find(problems, "content/lexicon.yaml", line_of(text, '"💊💊": pills'), "must be one symbol")

@@ -57,8 +57,10 @@ def test_cross_validation_on_its_own_examples() -> None:
     print(f"\nlearned layer, 5-fold cross-validation on content/safety_examples.yaml: {cv.summary()}; "
           f"check-in bar {layer.checkin_bar:.2f}, crisis bar {layer.crisis_bar:.2f}; "
           f"trained in {layer.train_seconds * 1e3:.0f} ms")
+    # the check-in bar is set on all the written calm examples, the crisis bar on the blind rounds'
     assert cv.calm_checkin <= CHECKIN_FALSE_RATE * cv.calm_total + 1
-    assert cv.calm_crisis <= CRISIS_FALSE_RATE * cv.calm_total + 1
+    assert cv.calibration_total >= 500
+    assert cv.calibration_crisis <= CRISIS_FALSE_RATE * cv.calibration_total + 1
     layer_levels = [layer.level(real_core().normaliser.normalise(t)) for t in _content_phrases()]
     assert "crisis" not in layer_levels  # the content's own phrases never get the crisis reply
     assert cv.crisis_checkin >= 0.4 * cv.crisis_total  # it must be worth having

@@ -9,7 +9,7 @@ import pytest
 from bot import PROJECT_ROOT
 from bot.content.yamlsrc import load_yaml
 from bot.text import Lexicon, Normaliser
-from bot.text.normalise import MAX_INPUT_CHARS
+from bot.text.normalise import MAX_INPUT_CHARS, symbol_key
 
 
 @pytest.fixture(scope="module")
@@ -106,9 +106,22 @@ def test_repeated_letters_prefer_a_known_single_letter_word() -> None:
 
 def test_emoji_and_punctuation_dropped(norm: Normaliser) -> None:
     assert norm.normalise("I 💔 you 😢!!! ... ???") == "i you"
-    assert norm.normalise("🪶🤍") == ""
+    assert norm.normalise("🤍✨") == ""
     assert norm.normalise("...!?") == ""
     assert norm.words("hello, world!") == ["hello", "world"]
+
+
+def test_emoji_that_carry_a_word_become_it() -> None:
+    """content/lexicon.yaml's ``emoji:`` section: "💊💊💊" is a message, "🪶" a feather."""
+    norm = Normaliser(Lexicon.from_sections({"emoji": {"💊": "pills", "🕯️": "candle"}}))
+    assert norm.normalise("😔💊💊💊") == "pills pills pills"
+    assert norm.normalise("lit a 🕯️ for her🕯") == "lit a candle for her candle"
+    assert norm.normalise("🤍") == ""
+
+
+def test_an_emoji_key_must_be_one_symbol() -> None:
+    assert symbol_key("🕯️") == "🕯" and symbol_key("💊") == "💊"
+    assert symbol_key("pill") is None and symbol_key("💊💊") is None and symbol_key(" ") is None
 
 
 def test_non_latin_scripts_kept(norm: Normaliser) -> None:
