@@ -94,6 +94,9 @@ WITH_LEARNED = frozenset({"means", "method", "decision", "reunion", "giveaway", 
                           "attention"})
 """One of these in a message the learned layer would ask about makes a crisis (not a time or a
 thank-you alone: those are everyday words in a grieving message)."""
+NOT_RISK = frozenset({"refusal", "reassure", "thanks", "mention", "affirm"})
+"""Signals that say nothing of a risk to life by themselves (refusing care is the medical kind; a
+mention of pills is everyday after a miscarriage)."""
 ENGLISH_MARKERS = 3
 """English marker words that make a message read as English (see ``_foreign``)."""
 _GUARD_RANK = {"ignore": 0, "other_person": 1, "subject": 2, "past": 3, "checkin": 4}
@@ -150,9 +153,12 @@ class SafetyDetector:
         if concern is None and "medical" not in found and self._signals_add_up(noted, phrase, asked):
             language = found.get("checkin") or downgraded or self._marked_language(windows[0])
             return SafetyResult("crisis", language, None, noted)
-        # the learned layer's crisis does not outrank an urgent-medical phrase: a long account of
-        # bleeding or a blood pressure reads like distress, and the medical reply has the numbers too
-        if learned == "crisis" and not guarded and not downgraded and concern is None and "medical" not in found:
+        # the learned layer's crisis outranks an urgent-medical phrase only with a risk signal (pills
+        # "on top", "tonight"): a long account of bleeding or a blood pressure reads like distress
+        # alone, and the medical reply has the emergency numbers too
+        risky = bool(noted - NOT_RISK)
+        if learned == "crisis" and not guarded and not downgraded and concern is None and (
+                risky or "medical" not in found):
             return SafetyResult("crisis", self._marked_language(windows[0]), None, noted)
         if "medical" in found:
             return SafetyResult("medical", found["medical"], concern, noted)
