@@ -1,5 +1,7 @@
 """Issue 11 point 4, medical by severity: every urgent message in
-``tests/data/safety_medical_severity.yaml`` gets the medical reply (not the crisis reply, not
+``tests/data/safety_medical_severity.yaml`` and ``safety_medical_kinds.yaml`` (the kinds rounds E-G
+missed: a pressure as numbers only, pain or fainting with bleeding, psychosis told by someone
+else, one leg, coughing blood) gets the medical reply (not the crisis reply, not
 nothing), and every calm one there (a question, a normal reading, a symptom that has passed, a
 figure of speech, grief) gets neither the medical nor the crisis reply.
 
@@ -18,12 +20,19 @@ import yaml
 from bot import PROJECT_ROOT
 from tests.feather_testkit import real_core
 
-DATA = PROJECT_ROOT / "tests" / "data" / "safety_medical_severity.yaml"
+SETS = ("safety_medical_severity.yaml", "safety_medical_kinds.yaml")
 
 
 @cache
 def _data() -> dict[str, list[dict[str, str]]]:
-    return yaml.safe_load(DATA.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    """Both development sets as one: urgent and calm lines by key."""
+    merged: dict[str, list[dict[str, str]]] = {}
+    for name in SETS:
+        data = yaml.safe_load((PROJECT_ROOT / "tests" / "data" / name).read_text(encoding="utf-8"))
+        assert set(data) == {"medical", "calm"}, name
+        for key, items in data.items():
+            merged.setdefault(key, []).extend(items)
+    return merged
 
 
 def _level(text: str) -> str | None:
