@@ -18,8 +18,9 @@ is filed on its own.
 from __future__ import annotations
 
 import re
-from typing import Any
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
 
 KEY = 3
 """How many first letters of a word choose the regex to try there."""
@@ -35,15 +36,27 @@ class Member:
     tag: str
     """The group name it reports: ``"<level>_<language>"`` for patterns, anything for guards."""
     source: str
-    compiled: re.Pattern[str]
+
+    @cached_property
+    def compiled(self) -> re.Pattern[str]:
+        """Compiled on first use: most members are only ever tried through their entry."""
+        return re.compile(self.source)
 
 
 @dataclass(frozen=True)
 class Entry:
-    """The patterns that can start with one key, as one regex (groups named by tag) and singly."""
+    """The patterns that can start with one key, as one regex (groups named by tag) and singly.
 
-    combined: re.Pattern[str]
+    Why the regex is compiled on first use: the table has about 1,800 entries whose regexes
+    repeat the big word lists (every medicine, every means); compiling them all took most of a
+    start-up (several seconds), while a conversation meets a few dozen of them."""
+
+    source: str
     members: tuple[Member, ...]
+
+    @cached_property
+    def combined(self) -> re.Pattern[str]:
+        return re.compile(self.source)
 
 
 @dataclass(frozen=True)
@@ -91,7 +104,7 @@ def build_dispatch(patterns: list[tuple[str, str]]) -> Dispatch | None:
     order = 0
     for tag, source in patterns:
         for piece in _pieces(source):
-            member = Member(order, tag, piece, re.compile(piece))
+            member = Member(order, tag, piece)
             order += 1
             keys = first_keys(piece)
             if keys is None:
@@ -99,7 +112,15 @@ def build_dispatch(patterns: list[tuple[str, str]]) -> Dispatch | None:
             else:
                 for key in keys:
                     by_key.setdefault(key, []).append(member)
-    table = {key: _entry(members + anywhere) for key, members in by_key.items()}
+    # many keys share one set of members (every word of a pattern's opening alternation): one
+    # compiled entry per distinct set, not per key (start-up compiles a fraction as much)
+    entries: dict[frozenset[Member], Entry] = {}
+    table = {}
+    for key, members in by_key.items():
+        chosen = frozenset(members + anywhere)
+        if chosen not in entries:
+            entries[chosen] = _entry(list(chosen))
+        table[key] = entries[chosen]
     return Dispatch(table, _entry(anywhere) if anywhere else None)
 
 
@@ -117,7 +138,7 @@ def _entry(members: list[Member]) -> Entry:
         used[tag] = used.get(tag, 0) + 1
         name = tag if used[tag] == 1 else f"{tag}__{used[tag]}"
         parts.append(f"(?P<{name}>{'|'.join(sources)})")
-    return Entry(re.compile("|".join(parts)), tuple(ordered))
+    return Entry("|".join(parts), tuple(ordered))
 
 
 def tag_of(match: re.Match[str]) -> str:

@@ -1,7 +1,7 @@
 """The safety check on blind-written messages: the floors that must hold.
 
-The held-out measurement now is rounds E, F and G (issue 11, below): measured once and never tuned
-on; their floors are what was measured. tests/data/safety_heldout.yaml was an
+The blind rounds (issue 11, below) were each measured once, then folded: their floors are
+regression checks. tests/data/safety_heldout.yaml was an
 earlier held-out set: measured, reported in docs/safety.md, then folded into development, so its
 floors are a regression check now (its full figures: benchmarks/heldout.py). Do not tune the
 detector against them; a next held-out measurement needs a fresh blind round."""
@@ -61,23 +61,21 @@ class Floor:
     note: str
 
 
-# Rounds A-D were each measured once, blind, then read and folded into development (the patterns
-# were written from their misses, the learned layer trains on them): they are regression sets now,
-# held at what they reach, less two crisis messages for the learned layer's small shifts when its
-# examples grow. docs/safety.md has each first measurement.
-# Rounds E, F and G are the final held-out measurement: measured ONCE at the end of the issue 11
-# work and never tuned on; their floors are exactly what was measured. Raise them only with a
-# change not tuned on them, and say so in docs/safety.md; a next honest measurement needs a fresh
+# Every round here was measured once, blind, before anyone read it (docs/safety.md has each first
+# measurement), then read and folded into development: the patterns were written from its misses
+# and the learned layer trains on it (its calm messages set the crisis bar). They are regression
+# sets now, held at what they reach, less two crisis messages and plus one calm alarm for the
+# learned layer's small shifts when its examples grow. A next held-out measurement needs a fresh
 # blind round.
 FLOORS = {
-    "a": Floor(crisis=107, medical=41, calm_alarmed=0, note="folded: regression"),
-    "b": Floor(crisis=103, medical=37, calm_alarmed=0, note="folded: regression"),
-    "c": Floor(crisis=97, medical=37, calm_alarmed=1, note="folded: regression"),
-    "d": Floor(crisis=107, medical=40, calm_alarmed=1, note="folded: regression"),
-    # measured once at 22fea3c, never tuned on (docs/safety.md, "The final held-out measurement")
-    "e": Floor(crisis=93, medical=34, calm_alarmed=6, note="held out: measured once"),
-    "f": Floor(crisis=103, medical=37, calm_alarmed=2, note="held out: measured once"),
-    "g": Floor(crisis=81, medical=36, calm_alarmed=4, note="held out: measured once"),
+    "a": Floor(crisis=107, medical=41, calm_alarmed=1, note="folded: regression"),
+    "b": Floor(crisis=103, medical=37, calm_alarmed=1, note="folded: regression"),
+    "c": Floor(crisis=103, medical=37, calm_alarmed=1, note="folded: regression"),
+    "d": Floor(crisis=113, medical=40, calm_alarmed=1, note="folded: regression"),
+    "e": Floor(crisis=111, medical=40, calm_alarmed=1, note="folded: regression"),
+    "f": Floor(crisis=112, medical=40, calm_alarmed=1, note="folded: regression"),
+    "g": Floor(crisis=112, medical=40, calm_alarmed=1, note="folded: regression"),
+    "h": Floor(crisis=106, medical=37, calm_alarmed=3, note="folded: regression"),
 }
 
 

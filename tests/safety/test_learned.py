@@ -199,6 +199,8 @@ CALM_SETS = {
     "safety_conversation_signals.yaml": lambda d: [item["text"] for item in d["calm"]],
     "safety_messages.yaml": lambda d: d["calm"] + d["figurative"],
     "safety_extra.yaml": lambda d: d["calm"],
+    "safety_kinds.yaml": lambda d: [t for texts in d["calm"].values() for t in texts],
+    "safety_medical_kinds.yaml": lambda d: [item["text"] for item in d["calm"]],
 }
 
 
