@@ -2,9 +2,10 @@
 
 The blind rounds (issue 11, below): A to H were each measured once, then folded, so their floors
 are regression checks; I, J and K are the latest held-out measurement, held exactly.
-tests/data/safety_heldout.yaml was an earlier held-out set: measured, reported in docs/safety.md, then folded into development, so its
-floors are a regression check now (its full figures: benchmarks/heldout.py). Do not tune the
-detector against them; a next held-out measurement needs a fresh blind round."""
+tests/data/safety_heldout.yaml was an earlier held-out set: measured, reported in docs/safety.md,
+then folded into development, so its floors are a regression check now (its full figures:
+benchmarks/heldout.py). Do not tune the detector against them; a next held-out measurement needs
+a fresh blind round."""
 
 from __future__ import annotations
 
