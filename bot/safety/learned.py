@@ -65,7 +65,7 @@ the bar sits just above the few most crisis-like calm messages of the blind roun
 share caught a few more crisis messages on a blind round left out, but alarmed on ordinary
 forum posts (shared/eval/dev_phrasings.yaml) and on the test sets' near-misses (docs/safety.md)."""
 MIN_CALIBRATION = 200
-"""Fewer calibration messages than this and the bars are set on all the calm examples."""
+"""Fewer calibration messages than this and the crisis bar is set on all the calm examples."""
 MIN_EXAMPLES = 50
 """Fewer examples than this in either list and the layer stays off (an error for ``--check``)."""
 _PAIR_SKIP = frozenset({"a", "an", "the", "so", "just", "really", "very", "like", "um", "uh"})
@@ -84,8 +84,8 @@ class Examples:
     """What the content itself answers (the flows' examples, out_of_scope.yaml): calm by
     definition, learned from, but not used to set the bars (it is far easier than a near-miss)."""
     calibration: frozenset[str] = frozenset()
-    """The calm examples (as written) that set the bars: blind rounds' near-misses and ordinary
-    messages (batches with ``calibration: true``)."""
+    """The calm examples (as written) that set the crisis bar: blind rounds' near-misses and
+    ordinary messages (batches with ``calibration: true``)."""
 
     def key(self) -> tuple[object, ...]:
         return (self.crisis, self.calm, tuple(sorted(self.concepts.items())), self.ordinary,
@@ -98,7 +98,7 @@ class CrossValidation:
 
     crisis_total: int = 0
     calm_total: int = 0
-    """All the written calm examples; ``calibration_*`` the ones the bars were set on."""
+    """All the written calm examples; ``calibration_*`` the ones the crisis bar was set on."""
     calibration_total: int = 0
     calibration_checkin: int = 0
     calibration_crisis: int = 0
@@ -114,7 +114,7 @@ class CrossValidation:
     def summary(self) -> str:
         return (f"crisis {self.crisis_checkin}/{self.crisis_total} flagged "
                 f"({self.crisis_crisis} as crisis); calm {self.calm_checkin}/{self.calm_total} "
-                f"flagged, {self.calm_crisis} as crisis (the blind rounds' calm, which set the bars: "
+                f"flagged, {self.calm_crisis} as crisis (the blind rounds' calm, which set the crisis bar: "
                 f"{self.calibration_checkin}/{self.calibration_total} flagged, {self.calibration_crisis} "
                 f"as crisis); the content's own phrases "
                 f"{self.ordinary_checkin}/{self.ordinary_total} flagged, {self.ordinary_crisis} as crisis")
@@ -268,23 +268,22 @@ class LearnedSafety:
     def _thresholds(crisis: list[frozenset[str]], calm: list[frozenset[str]],
                     ordinary: list[frozenset[str]], calibration: list[bool],
                     ) -> tuple[CrossValidation, Bars]:
-        """Cross-validated scores (fold = position mod FOLDS) and the two bars, chosen on the
-        calibration messages' scores (``calibration[i]``: calm example i is one), or on all the
-        written calm examples when there are too few of them (never on the content's phrases)."""
+        """Cross-validated scores (fold = position mod FOLDS) and the two bars: the check-in bar on
+        all the written calm examples' scores, the crisis bar on the calibration messages' scores
+        (``calibration[i]``: calm example i is one), or on all the written calm examples when there
+        are too few of them. Never on the content's phrases (far easier than a near-miss)."""
         crisis_scores: list[float] = []
-        calm_scores: list[float] = []
-        ordinary_scores: list[float] = []
         negatives = calm + ordinary
+        held = [0.0] * len(negatives)  # each calm example's and content phrase's out-of-fold score
         for fold in range(FOLDS):
             model = _Model([f for i, f in enumerate(crisis) if i % FOLDS != fold],
                            [f for i, f in enumerate(negatives) if i % FOLDS != fold])
             crisis_scores += [model.score(f) for i, f in enumerate(crisis) if i % FOLDS == fold]
-            held = {i: model.score(f) for i, f in enumerate(negatives) if i % FOLDS == fold}
-            calm_scores += [held[i] for i in sorted(held) if i < len(calm)]
-            ordinary_scores += [held[i] for i in sorted(held) if i >= len(calm)]
-        # calm_scores are in fold order; the calibration flags follow the same order
-        order = [i for fold in range(FOLDS) for i in range(len(calm)) if i % FOLDS == fold]
-        calibrating = [calm_scores[k] for k, i in enumerate(order) if calibration[i]]
+            for i, f in enumerate(negatives):
+                if i % FOLDS == fold:
+                    held[i] = model.score(f)
+        calm_scores, ordinary_scores = held[:len(calm)], held[len(calm):]
+        calibrating = [score for score, marked in zip(calm_scores, calibration, strict=True) if marked]
         blind = sorted(calibrating if len(calibrating) >= MIN_CALIBRATION else calm_scores, reverse=True)
 
         def bar(ranked: list[float], rate: float) -> float:
@@ -313,7 +312,7 @@ BATCHES = "safety_examples"
 """The folder beside the examples file whose ``*.yaml`` files add batches of examples (each with
 ``source``, ``crisis`` and ``calm``): one file per writer or per blind round once measured, so
 where each example came from stays visible. A blind round's batch says ``calibration: true``: its
-calm messages set the bars (see the module's docstring)."""
+calm messages set the crisis bar (see the module's docstring)."""
 
 
 def load_examples(path: Path, normaliser: Normaliser,
