@@ -113,7 +113,8 @@ def build_dispatch(patterns: list[tuple[str, str]]) -> Dispatch | None:
                 for key in keys:
                     by_key.setdefault(key, []).append(member)
     # many keys share one set of members (every word of a pattern's opening alternation): one
-    # compiled entry per distinct set, not per key (start-up compiles a fraction as much)
+    # entry, and so one regex compiled on first use, per distinct set rather than per key (the
+    # shipped content files about 4,900 keys under about 1,800 entries)
     entries: dict[frozenset[Member], Entry] = {}
     table = {}
     for key, members in by_key.items():

@@ -202,11 +202,18 @@ class LearnedSafety:
             _TRAINED[key] = trained
         self.cross_validation = trained.cross_validation
         self.bars = trained.bars
-        self.checkin_bar, self.crisis_bar = trained.bars.checkin, trained.bars.crisis
         self._model = trained.model
         self.train_seconds = time.perf_counter() - start
 
     # ------------------------------------------------------------------ public
+    @property
+    def checkin_bar(self) -> float:
+        return self.bars.checkin
+
+    @property
+    def crisis_bar(self) -> float:
+        return self.bars.crisis
+
     def score(self, norm: str) -> float:
         """The highest window score of normalised text (0.0 for empty text)."""
         words = norm.split()
