@@ -1,7 +1,7 @@
 """The safety check on blind-written messages: the floors that must hold.
 
-The blind rounds (issue 11, below): A to H were each measured once, then folded, so their floors
-are regression checks; I, J and K are the latest held-out measurement, held exactly.
+The blind rounds (issue 11, below): A to L were each measured once, then folded, so their floors
+are regression checks. The rounds of the latest held-out measurement are not here until it is made.
 tests/data/safety_heldout.yaml was an earlier held-out set: measured, reported in docs/safety.md,
 then folded into development, so its floors are a regression check now (its full figures:
 benchmarks/heldout.py). Do not tune the detector against them; a next held-out measurement needs
@@ -77,13 +77,10 @@ FLOORS = {
     "f": Floor(crisis=112, medical=40, calm_alarmed=1, note="folded: regression"),
     "g": Floor(crisis=112, medical=40, calm_alarmed=1, note="folded: regression"),
     "h": Floor(crisis=106, medical=37, calm_alarmed=3, note="folded: regression"),
-    # the final held-out measurement of issue 11's second session: measured ONCE at 77bce06, after
-    # all of that work, never tuned on, not in the learned layer's examples. Their floors are exactly
-    # what was measured (docs/safety.md, "The second final measurement"); fold them only once a
-    # fresh blind round exists for the next measurement.
-    "i": Floor(crisis=98, medical=37, calm_alarmed=5, note="held out: measured once"),
-    "j": Floor(crisis=106, medical=37, calm_alarmed=2, note="held out: measured once"),
-    "k": Floor(crisis=97, medical=38, calm_alarmed=3, note="held out: measured once"),
+    "i": Floor(crisis=107, medical=37, calm_alarmed=4, note="folded: regression"),
+    "j": Floor(crisis=107, medical=37, calm_alarmed=3, note="folded: regression"),
+    "k": Floor(crisis=108, medical=38, calm_alarmed=3, note="folded: regression"),
+    "l": Floor(crisis=110, medical=39, calm_alarmed=5, note="folded: regression"),
 }
 
 
