@@ -69,3 +69,16 @@ def test_a_crisis_that_is_over_may_get_the_gentle_check_in_and_is_noted_as_past(
 def test_the_same_story_with_the_thoughts_back_is_a_crisis_in_the_language_it_was_told_in() -> None:
     result = patterns_only().assess("hace dos años intenté suicidarme y ahora vuelvo a pensar en ello")
     assert (result.level, result.language) == ("crisis", "es")
+
+
+def test_own_is_never_noted_on_calm_or_ordinary_messages() -> None:
+    """On watch "own" is a risk signal, so it must not be read in the blind rounds' calm and
+    ordinary messages, the labelled ordinary messages, or grief's own "again" and "still"."""
+    data = PROJECT_ROOT / "tests" / "data"
+    texts = [m["text"] for path in sorted(data.glob("safety_round_?.yaml"))
+             for m in yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]
+             if m["expect"] in ("calm", "ordinary")]
+    texts += [m["text"] for m in yaml.safe_load((data / "labelled_messages.yaml").read_text(encoding="utf-8"))]
+    texts += ["we're thinking of trying again for a baby", "i still think about her every day",
+              "so do i carry my mum's cells too?", "she'll be with me as well", "i'm pregnant again"]
+    assert [t for t in texts if "own" in patterns_only().assess(t).signals] == []
