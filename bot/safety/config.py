@@ -25,10 +25,11 @@ CONCERNS = ("past", "other_person", "subject")
 """What a crisis phrase can be about when it is not a crisis now (see SafetyResult.concern)."""
 GUARD_ACTIONS = {"crisis": ("ignore", "checkin", *CONCERNS), "medical": ("ignore",), "checkin": ("ignore",)}
 SIGNALS = ("means", "timing", "goodbye", "decision", "method", "reunion", "giveaway", "affairs", "secrecy",
-           "relief", "note", "attention", "thanks", "refusal", "affirm", "reassure", "mention")
+           "relief", "note", "attention", "thanks", "refusal", "affirm", "reassure", "mention", "own")
 """Weak risk signals: never an alarm alone; a conversation on watch acts on them ("reassure" is
 "I'm safe" / "you misunderstood me": it lowers the watch instead; "mention", a means or a moment
-named at all, counts only on watch)."""
+named at all, counts only on watch; "own", a risk of the writer's own now said beside a crisis told
+as past or someone else's, "again", "still", "so do i", makes that story a crisis)."""
 NOTES = {"signals": SIGNALS, "concerns": CONCERNS}
 """Top-level sections of tagged patterns that are noted, not alarmed on."""
 LANGUAGE = re.compile(r"^[a-z]{2}$")

@@ -66,6 +66,9 @@ class _Scan:
     """Language of a crisis hit that a checkin guard turned into a check-in."""
     stopped: bool = False
     """Whether any guard stopped or changed a hit."""
+    placed: str | None = None
+    """Language of the first crisis hit that a concern guard placed in the past, in someone else
+    or in the subject."""
     concerns: list[str] = field(default_factory=list)
     signals: set[str] = field(default_factory=set)
 
@@ -97,6 +100,10 @@ thank-you alone: those are everyday words in a grieving message)."""
 NOT_RISK = frozenset({"refusal", "reassure", "thanks", "mention", "affirm"})
 """Signals that say nothing of a risk to life by themselves (refusing care is the medical kind; a
 mention of pills is everyday after a miscarriage)."""
+OWN = "own"
+"""The signal of a risk of the writer's own now, said beside a crisis told as past ("again",
+"still", "this time") or someone else's ("so do i"): with a crisis hit a concern guard placed, a
+crisis (see ``assess``)."""
 ENGLISH_MARKERS = 3
 """English marker words that make a message read as English (see ``_foreign``)."""
 _GUARD_RANK = {"ignore": 0, "other_person": 1, "subject": 2, "past": 3, "checkin": 4}
@@ -134,6 +141,7 @@ class SafetyDetector:
         guarded = False  # any hit that a guard stopped or downgraded
         concerns: list[str] = []
         signals: set[str] = set()
+        placed: tuple[str, str] | None = None  # (language, window) of a crisis hit a concern placed
         windows = self._windows(text)
         for norm in windows:
             scan = self._scan(norm)
@@ -144,8 +152,15 @@ class SafetyDetector:
                 found.setdefault(level, self._language(language, norm))
             downgraded = downgraded or scan.downgraded
             guarded = guarded or scan.stopped
+            if placed is None and scan.placed is not None:
+                placed = (scan.placed, norm)
             concerns += scan.concerns
         noted = frozenset(signals)
+        if placed is not None and OWN in noted:
+            # a crisis told as past, and it is back ("i tried two years ago and lately i've been
+            # thinking about it again", "this time"), or someone else's and the writer's too ("so
+            # do i"): the concern does not hold
+            return SafetyResult("crisis", self._language(*placed), None, noted)
         concern = self._concern(concerns)
         learned = self._learned_level(windows)
         phrase = "checkin" in found or downgraded is not None
@@ -259,6 +274,8 @@ class SafetyDetector:
                     scan.stopped = True
                     if action in CONCERNS:
                         scan.concerns.append(action)
+                    if action in CONCERNS and level == "crisis":
+                        scan.placed = scan.placed or language
         return scan
 
     def _judge(self, entry: Entry, norm: str, starts: list[int], k: int, match: re.Match[str],
