@@ -7,8 +7,9 @@ and signals in ``content/safety.yaml``, in every language where it is natural, w
 twins that share its words. ``tests/data/safety_kinds.yaml`` holds both sides,
 ``safety_round_h_kinds.yaml`` round H's kinds (with urgent bleeding), and
 ``safety_method_kinds.yaml`` method and amount questions, a time chosen, the means of one's work
-and self-harm, in all eight languages. All are asked of the patterns alone: the learned layer may only raise a level, and what the whole detector does on
-calm messages is held in aggregate (tests/safety/test_learned.py).
+and self-harm, in all eight languages. All are asked of the patterns alone: the learned layer
+may only raise a level, and what the whole detector does on calm messages is held in aggregate
+(tests/safety/test_learned.py).
 """
 
 from __future__ import annotations
