@@ -4,10 +4,12 @@ Each kind (a household poison swallowed, suicide named with "how I'd do it", a c
 question with no method word, reunion with a day said, means of the writer's world, plans said as
 ordinary life, someone in the room typed for, eyes shut at the wheel) is a few general patterns
 and signals in ``content/safety.yaml``, in every language where it is natural, with the calm
-twins that share its words. ``tests/data/safety_kinds.yaml`` holds both sides, and
-``safety_round_h_kinds.yaml`` round H's kinds (with urgent bleeding). All are asked of
-the patterns alone: the learned layer may only raise a level, and what the whole detector does on
-calm messages is held in aggregate (tests/safety/test_learned.py).
+twins that share its words. ``tests/data/safety_kinds.yaml`` holds both sides,
+``safety_round_h_kinds.yaml`` round H's kinds (with urgent bleeding), and
+``safety_method_kinds.yaml`` method and amount questions, a time chosen, the means of one's work
+and self-harm, in all eight languages. All are asked of the patterns alone: the learned layer
+may only raise a level, and what the whole detector does on calm messages is held in aggregate
+(tests/safety/test_learned.py).
 """
 
 from __future__ import annotations
@@ -21,10 +23,12 @@ from bot import PROJECT_ROOT
 from tests.feather_testkit import patterns_only
 
 DATA = PROJECT_ROOT / "tests" / "data"
-FILES = ("safety_kinds.yaml", "safety_round_h_kinds.yaml")
-"""Rounds E-G's kinds, and round H's (bleeding by the clock, everyday ligatures, a big dose known,
+FILES = ("safety_kinds.yaml", "safety_round_h_kinds.yaml", "safety_method_kinds.yaml")
+"""Rounds E-G's kinds, round H's (bleeding by the clock, everyday ligatures, a big dose known,
 one bad day for them, blades from a kit, medicines from work, terse places, poisons asked about,
-one's own funeral, self-harm gone too deep), each written afresh with its calm twins."""
+one's own funeral, self-harm gone too deep), and the kinds the patterns own by grammar in all
+eight languages (method and amount questions, a time chosen for oneself, the means of one's own
+work said with capability, self-harm of every kind), each written afresh with its calm twins."""
 ALARMS = ("crisis", "medical")
 EXPECTED = {"crisis": "crisis", "medical": "medical"}
 """What each side's messages must get; the calm side must get no alarm."""
