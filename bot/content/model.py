@@ -12,7 +12,7 @@ TOPICS: tuple[str, ...] = (
     "loss_medical_urgent", "loss_ttc", "loss_recurrent", "loss_story", "grief_feelings",
     "grief_partner", "grief_others", "grief_dates", "grief_validation", "grief_supporting", "remember_ideas",
     "remember_tattoo", "remember_keepsake", "remember_name", "resources", "daily_reflection",
-    "about_bot", "greeting", "thanks", "goodbye",
+    "about_bot", "greeting", "thanks", "goodbye", "help_called",
 )
 """Every topic the matcher knows. Each must be the topic of at least one flow."""
 

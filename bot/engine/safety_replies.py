@@ -126,6 +126,14 @@ def crisis_again_messages(turn: Turn, language: str | None = None) -> list[OutMe
             OutMessage(turn.text("watch_again_outro").strip(), _safety_buttons(words))]
 
 
+def supporter_now_messages(turn: Turn) -> list[OutMessage]:
+    """Someone else in danger now, told by the person worried about them: call the emergency
+    number for them first (every country's before a country is known), then what helps while
+    help is on its way, and the lines. Not the writer's own crisis: no "are you safe?"."""
+    return [OutMessage(turn.text("supporter_now").strip()), *_lines_to_pass_on(turn),
+            OutMessage(turn.text("supporter_now_meanwhile").strip())]
+
+
 def supporter_messages(turn: Turn) -> list[OutMessage]:
     """Someone worried about another person: what helps (ask directly, stay, remove means, help
     them reach a line), and the lines to pass on."""
@@ -153,8 +161,11 @@ def past_message(turn: Turn) -> OutMessage:
 
 
 def safety_reply(turn: Turn, result: SafetyResult) -> Reply:
-    """The crisis, medical or check-in reply; the conversation goes on watch."""
+    """The crisis, medical or check-in reply; the conversation goes on watch (not when the one in
+    danger is someone else: the writer gets what to do for them)."""
     now = turn.incoming.now
+    if result.level == "crisis" and result.concern == "other_now":  # the writer is not the one at risk
+        return turn.reply(*supporter_now_messages(turn), events=["crisis_response_sent", "supporter_urgent_sent"])
     if result.level == "crisis":
         if watch.listening(turn.state):  # already on watch: the short reply that remembers
             return _crisis_again(turn, result.language)

@@ -21,8 +21,9 @@ from bot.text.normalise import Normaliser, _fold  # _fold: the normaliser's own 
 
 LEVELS = ("crisis", "medical", "checkin")
 """Most serious first: the detector answers with the first level that has a hit."""
-CONCERNS = ("past", "other_person", "subject")
-"""What a crisis phrase can be about when it is not a crisis now (see SafetyResult.concern)."""
+CONCERNS = ("past", "other_person", "subject", "other_now")
+"""What a crisis phrase can be about when it is not the writer's own crisis now (see
+SafetyResult.concern); ``other_now`` is someone else in danger now, told by the person worried."""
 GUARD_ACTIONS = {"crisis": ("ignore", "checkin", *CONCERNS), "medical": ("ignore",), "checkin": ("ignore",)}
 SIGNALS = ("means", "timing", "goodbye", "decision", "method", "reunion", "giveaway", "affairs", "secrecy",
            "relief", "note", "attention", "thanks", "refusal", "affirm", "reassure", "mention", "own")

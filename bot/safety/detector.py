@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.safety.config import CONCERNS, LEVELS, SafetyConfig
-from bot.safety.dispatch import Entry, tag_of
+from bot.safety.dispatch import Entry
 from bot.safety.learned import LearnedSafety
 from bot.text.normalise import MAX_INPUT_CHARS, Normaliser
 
@@ -33,7 +33,7 @@ GUARD_WORDS = 14
 """How many words before a hit a guard that overlaps it may start (guards are a few words)."""
 
 
-Concern = Literal["past", "other_person", "subject"]
+Concern = Literal["past", "other_person", "subject", "other_now"]
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,9 @@ class SafetyResult:
     ``level`` is what to answer with now. ``concern`` says what a crisis phrase was about when it
     was not a crisis now: ``"past"`` (a crisis clearly over: the gentle check-in at most),
     ``"other_person"`` (someone asking about another person's risk: guidance for a supporter and
-    the lines to pass on) or ``"subject"`` (suicide as a subject: facts and the lines).
+    the lines to pass on), ``"subject"`` (suicide as a subject: facts and the lines) or
+    ``"other_now"`` (someone else in danger now, told by a person worried about them: the level
+    is "crisis", and the reply tells the supporter to call the emergency number for them).
     ``signals`` are the weak risk signals seen (means, timing, goodbye, decision, method,
     refusal of care), whatever the level: too weak to alarm alone, enough for a conversation
     already on watch."""
@@ -146,8 +148,9 @@ class SafetyDetector:
         for norm in windows:
             scan = self._scan(norm)
             signals |= scan.signals
-            if scan.crisis is not None:
-                return SafetyResult("crisis", self._language(scan.crisis, norm), None, frozenset(signals))
+            if scan.crisis is not None:  # someone else in danger now: the reply is what to do for them
+                concern = "other_now" if "other_now" in scan.concerns else None
+                return SafetyResult("crisis", self._language(scan.crisis, norm), concern, frozenset(signals))
             for level, language in scan.more.items():
                 found.setdefault(level, self._language(language, norm))
             downgraded = downgraded or scan.downgraded
@@ -162,6 +165,8 @@ class SafetyDetector:
             # do i"): the concern does not hold
             return SafetyResult("crisis", self._language(*placed), None, noted)
         concern = self._concern(concerns)
+        if concern == "other_now":  # someone else in danger now: the emergency number, for them
+            return SafetyResult("crisis", self._marked_language(windows[0]), concern, noted)
         learned = self._learned_level(windows)
         phrase = "checkin" in found or downgraded is not None
         asked = learned is not None and not guarded  # the learned layer would ask, and no guard spoke
@@ -201,8 +206,9 @@ class SafetyDetector:
 
     @staticmethod
     def _concern(concerns: list[str]) -> Concern | None:
-        """Someone else's risk outranks a question about the subject, which outranks the past."""
-        for name in ("other_person", "subject", "past"):
+        """Someone else in danger now outranks someone else's risk, which outranks a question about
+        the subject, which outranks the past."""
+        for name in ("other_now", "other_person", "subject", "past"):
             if name in concerns:
                 return name  # type: ignore[return-value]
         return None
@@ -236,7 +242,8 @@ class SafetyDetector:
                 for start in range(0, len(text) - WINDOW_OVERLAP, step)]
 
     def _scan(self, norm: str) -> _Scan:
-        """One pass over the words of ``norm``; stops at the first unguarded crisis hit."""
+        """One pass over the words of ``norm``. After an unguarded crisis hit it reads on, since a
+        later phrase may say the one in danger is someone else (``other_now``)."""
         dispatch = self.config.dispatch
         scan = _Scan()
         if dispatch is None or not norm:
@@ -253,7 +260,7 @@ class SafetyDetector:
             match = entry.combined.match(norm, pos)
             if match is None:
                 continue
-            for level, language, action in self._judge(entry, norm, starts, k, match, memo):
+            for level, language, action in self._judge(entry, norm, starts, k, memo):
                 if level in LEVELS and action is None and language != "en":
                     foreign = self._foreign(norm) if foreign is None else foreign
                     if language in foreign:
@@ -263,9 +270,9 @@ class SafetyDetector:
                 elif level == "concern":
                     scan.concerns.append(language)
                 elif action is None:
-                    if level == "crisis":
-                        scan.crisis = language
-                        return scan
+                    if level == "crisis":  # read on only for who it is about (concerns: other_now)
+                        scan.crisis = scan.crisis or language
+                        continue
                     scan.more.setdefault(level, language)
                 elif action == "checkin":
                     scan.downgraded = scan.downgraded or language
@@ -278,16 +285,12 @@ class SafetyDetector:
                         scan.placed = scan.placed or language
         return scan
 
-    def _judge(self, entry: Entry, norm: str, starts: list[int], k: int, match: re.Match[str],
+    def _judge(self, entry: Entry, norm: str, starts: list[int], k: int,
                memo: dict[tuple[str, int], list[tuple[str, int]]]) -> list[tuple[str, str, str | None]]:
-        """(level, language or kind, guard action or None) for the hits at word ``k``. Unless the
-        first pattern that matched is an unguarded crisis, every other pattern that matches there
-        is judged too, so a near-miss never hides a real hit, and a signal or a concern that
-        starts at the same word as another hit is still noted."""
-        level, _, language = tag_of(match).partition("_")
-        action = self._guard(level, language, norm, starts, k, match.end(), memo)
-        if level == "crisis" and action is None:
-            return [(level, language, None)]
+        """(level, language or kind, guard action or None) for the hits at word ``k``. Every
+        pattern that matches there is judged, so a near-miss never hides a real hit, and a signal
+        or a concern that starts at the same word as another hit (a crisis phrase too: "my son has
+        locked himself in", other_now) is still noted."""
         results: list[tuple[str, str, str | None]] = []
         seen: set[str] = set()
         for member in entry.members:
