@@ -77,10 +77,10 @@ FLOORS = {
     "f": Floor(crisis=112, medical=40, calm_alarmed=1, note="folded: regression"),
     "g": Floor(crisis=112, medical=40, calm_alarmed=1, note="folded: regression"),
     "h": Floor(crisis=106, medical=37, calm_alarmed=3, note="folded: regression"),
-    "i": Floor(crisis=107, medical=40, calm_alarmed=4, note="folded: regression"),
-    "j": Floor(crisis=107, medical=40, calm_alarmed=3, note="folded: regression"),
-    "k": Floor(crisis=108, medical=40, calm_alarmed=3, note="folded: regression"),
-    "l": Floor(crisis=110, medical=40, calm_alarmed=5, note="folded: regression"),
+    "i": Floor(crisis=113, medical=40, calm_alarmed=1, note="folded: regression"),
+    "j": Floor(crisis=113, medical=40, calm_alarmed=1, note="folded: regression"),
+    "k": Floor(crisis=112, medical=40, calm_alarmed=1, note="folded: regression"),
+    "l": Floor(crisis=113, medical=40, calm_alarmed=1, note="folded: regression"),
 }
 
 
