@@ -27,6 +27,9 @@ bar on the calm messages of the blind rounds once measured (batches marked ``cal
 true``): near-misses and ordinary messages as people write them to Feather, the very messages the
 alarm must keep quiet on. Set on the twins, the crisis bar sat so high that on blind rounds left
 out it missed about one crisis message in ten that it could tell apart (docs/safety.md).
+Each bar is the median of three cross-validations, with the examples in three orders: the crisis
+bar is a high order statistic, and one cross-validation moved it by almost a logit when 25 calm
+lines were deleted (``REPEATS``).
 Training runs at start-up in a few seconds, once per process; it is deterministic (a fixed seed).
 """
 
@@ -64,6 +67,11 @@ CRISIS_FALSE_RATE = 0.003
 the bar sits just above the few most crisis-like calm messages of the blind rounds. A higher
 share caught a few more crisis messages on a blind round left out, but alarmed on ordinary
 forum posts (shared/eval/dev_phrasings.yaml) and on the test sets' near-misses (docs/safety.md)."""
+REPEATS = 3
+"""Cross-validations (each with the examples in a different order) whose median sets each bar. The
+crisis bar sits at about the fifth-highest of ~1,600 calibration scores, an order statistic that one
+cross-validation sets noisily: deleting 25 random calm lines of ~8,450 moved it between 2.37 and
+3.31 (one order); the median of three orders moved between 2.72 and 3.05 (docs/safety.md)."""
 MIN_CALIBRATION = 200
 """Fewer calibration messages than this and the crisis bar is set on all the calm examples."""
 MIN_EXAMPLES = 50
@@ -275,29 +283,18 @@ class LearnedSafety:
     def _thresholds(crisis: list[frozenset[str]], calm: list[frozenset[str]],
                     ordinary: list[frozenset[str]], calibration: list[bool],
                     ) -> tuple[CrossValidation, Bars]:
-        """Cross-validated scores (fold = position mod FOLDS) and the two bars: the check-in bar on
-        all the written calm examples' scores, the crisis bar on the calibration messages' scores
-        (``calibration[i]``: calm example i is one), or on all the written calm examples when there
-        are too few of them. Never on the content's phrases (far easier than a near-miss)."""
-        crisis_scores: list[float] = []
-        negatives = calm + ordinary
-        held = [0.0] * len(negatives)  # each calm example's and content phrase's out-of-fold score
-        for fold in range(FOLDS):
-            model = _Model([f for i, f in enumerate(crisis) if i % FOLDS != fold],
-                           [f for i, f in enumerate(negatives) if i % FOLDS != fold])
-            crisis_scores += [model.score(f) for i, f in enumerate(crisis) if i % FOLDS == fold]
-            for i, f in enumerate(negatives):
-                if i % FOLDS == fold:
-                    held[i] = model.score(f)
+        """The two bars, each the median of ``REPEATS`` cross-validations with the examples in a
+        different order: the check-in bar on all the written calm examples' scores, the crisis bar
+        on the calibration messages' scores (``calibration[i]``: calm example i is one), or on all
+        the written calm examples when there are too few of them. Never on the content's phrases
+        (far easier than a near-miss). The counts are the first (unshuffled) repeat's."""
+        runs = [_held_out(crisis, calm, ordinary, repeat) for repeat in range(REPEATS)]
+        bars = [_bars(crisis_scores, held[:len(calm)], calibration) for crisis_scores, held in runs]
+        checkin_bar = sorted(b.checkin for b in bars)[len(bars) // 2]
+        crisis_bar = max(sorted(b.crisis for b in bars)[len(bars) // 2], checkin_bar)
+        crisis_scores, held = runs[0]
         calm_scores, ordinary_scores = held[:len(calm)], held[len(calm):]
         calibrating = [score for score, marked in zip(calm_scores, calibration, strict=True) if marked]
-        blind = sorted(calibrating if len(calibrating) >= MIN_CALIBRATION else calm_scores, reverse=True)
-
-        def bar(ranked: list[float], rate: float) -> float:
-            return ranked[min(int(rate * len(ranked)), len(ranked) - 1)] if ranked else 0.0
-
-        checkin_bar = bar(sorted(calm_scores, reverse=True), CHECKIN_FALSE_RATE)
-        crisis_bar = max(bar(blind, CRISIS_FALSE_RATE), checkin_bar)
         cv = CrossValidation(
             crisis_total=len(crisis_scores), calm_total=len(calm_scores),
             calibration_total=len(calibrating),
@@ -312,6 +309,49 @@ class LearnedSafety:
             ordinary_crisis=sum(s > crisis_bar for s in ordinary_scores),
         )
         return cv, Bars(checkin_bar, crisis_bar)
+
+
+def _held_out(crisis: list[frozenset[str]], calm: list[frozenset[str]], ordinary: list[frozenset[str]],
+              repeat: int) -> tuple[list[float], list[float]]:
+    """Every example scored by a model that never saw it: the crisis examples' scores, and the
+    calm examples' then the content phrases' scores by position. Repeat 0 folds by position mod
+    FOLDS; a later repeat first shuffles the positions (a fixed seed), so it folds differently."""
+    negatives = calm + ordinary
+    fold_of_crisis = _folds(len(crisis), repeat)
+    fold_of_negative = _folds(len(negatives), repeat)
+    crisis_scores: list[float] = []
+    held = [0.0] * len(negatives)
+    for fold in range(FOLDS):
+        model = _Model([f for i, f in enumerate(crisis) if fold_of_crisis[i] != fold],
+                       [f for i, f in enumerate(negatives) if fold_of_negative[i] != fold])
+        crisis_scores += [model.score(f) for i, f in enumerate(crisis) if fold_of_crisis[i] == fold]
+        for i, f in enumerate(negatives):
+            if fold_of_negative[i] == fold:
+                held[i] = model.score(f)
+    return crisis_scores, held
+
+
+def _folds(count: int, repeat: int) -> list[int]:
+    positions = list(range(count))
+    if repeat:
+        random.Random(SEED + repeat).shuffle(positions)
+    fold = [0] * count
+    for rank, position in enumerate(positions):
+        fold[position] = rank % FOLDS
+    return fold
+
+
+def _bars(crisis_scores: list[float], calm_scores: list[float], calibration: list[bool]) -> Bars:
+    """One cross-validation's bars: the check-in bar at CHECKIN_FALSE_RATE of the calm scores, the
+    crisis bar at CRISIS_FALSE_RATE of the calibration messages' scores (never below the other)."""
+    calibrating = [score for score, marked in zip(calm_scores, calibration, strict=True) if marked]
+    blind = sorted(calibrating if len(calibrating) >= MIN_CALIBRATION else calm_scores, reverse=True)
+
+    def bar(ranked: list[float], rate: float) -> float:
+        return ranked[min(int(rate * len(ranked)), len(ranked) - 1)] if ranked else 0.0
+
+    checkin_bar = bar(sorted(calm_scores, reverse=True), CHECKIN_FALSE_RATE)
+    return Bars(checkin_bar, max(bar(blind, CRISIS_FALSE_RATE), checkin_bar))
 
 
 # ---------------------------------------------------------------------------- content file
