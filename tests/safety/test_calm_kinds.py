@@ -20,6 +20,7 @@ import yaml
 
 from bot import PROJECT_ROOT
 from tests.feather_testkit import patterns_only
+from tests.safety.test_heldout import FLOORS
 
 DATA = PROJECT_ROOT / "tests" / "data" / "safety_calm_kinds.yaml"
 ALARMS = ("crisis", "medical")
@@ -72,11 +73,14 @@ def test_the_same_story_with_the_thoughts_back_is_a_crisis_in_the_language_it_wa
 
 
 def test_own_is_never_noted_on_calm_or_ordinary_messages() -> None:
-    """On watch "own" is a risk signal, so it must not be read in the blind rounds' calm and
-    ordinary messages, the labelled ordinary messages, or grief's own "again" and "still"."""
+    """On watch "own" is a risk signal, so it must not be read in the folded blind rounds' calm and
+    ordinary messages, the labelled ordinary messages, or grief's own "again" and "still". (The
+    held-out rounds are measured, not tuned on: round O's "the urge has come back a bit... I have a
+    plan to stay safe", written as calm, has it.)"""
     data = PROJECT_ROOT / "tests" / "data"
-    texts = [m["text"] for path in sorted(data.glob("safety_round_?.yaml"))
-             for m in yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]
+    folded = sorted(name for name, floor in FLOORS.items() if floor.note.startswith("folded"))
+    texts = [m["text"] for name in folded
+             for m in yaml.safe_load((data / f"safety_round_{name}.yaml").read_text(encoding="utf-8"))["messages"]
              if m["expect"] in ("calm", "ordinary")]
     texts += [m["text"] for m in yaml.safe_load((data / "labelled_messages.yaml").read_text(encoding="utf-8"))]
     texts += ["we're thinking of trying again for a baby", "i still think about her every day",
