@@ -289,12 +289,12 @@ class LearnedSafety:
         the written calm examples when there are too few of them. Never on the content's phrases
         (far easier than a near-miss). The counts are the first (unshuffled) repeat's."""
         runs = [_held_out(crisis, calm, ordinary, repeat) for repeat in range(REPEATS)]
-        bars = [_bars(crisis_scores, held[:len(calm)], calibration) for crisis_scores, held in runs]
+        bars = [_bars(held[:len(calm)], calibration) for _, held in runs]
         checkin_bar = sorted(b.checkin for b in bars)[len(bars) // 2]
         crisis_bar = max(sorted(b.crisis for b in bars)[len(bars) // 2], checkin_bar)
         crisis_scores, held = runs[0]
         calm_scores, ordinary_scores = held[:len(calm)], held[len(calm):]
-        calibrating = [score for score, marked in zip(calm_scores, calibration, strict=True) if marked]
+        calibrating = _calibrating(calm_scores, calibration)
         cv = CrossValidation(
             crisis_total=len(crisis_scores), calm_total=len(calm_scores),
             calibration_total=len(calibrating),
@@ -341,10 +341,15 @@ def _folds(count: int, repeat: int) -> list[int]:
     return fold
 
 
-def _bars(crisis_scores: list[float], calm_scores: list[float], calibration: list[bool]) -> Bars:
+def _calibrating(calm_scores: list[float], calibration: list[bool]) -> list[float]:
+    """The calibration messages' scores (``calibration[i]``: calm example i is one)."""
+    return [score for score, marked in zip(calm_scores, calibration, strict=True) if marked]
+
+
+def _bars(calm_scores: list[float], calibration: list[bool]) -> Bars:
     """One cross-validation's bars: the check-in bar at CHECKIN_FALSE_RATE of the calm scores, the
     crisis bar at CRISIS_FALSE_RATE of the calibration messages' scores (never below the other)."""
-    calibrating = [score for score, marked in zip(calm_scores, calibration, strict=True) if marked]
+    calibrating = _calibrating(calm_scores, calibration)
     blind = sorted(calibrating if len(calibrating) >= MIN_CALIBRATION else calm_scores, reverse=True)
 
     def bar(ranked: list[float], rate: float) -> float:
