@@ -1,70 +1,105 @@
-"""Crisis by kind, after rounds E, F and G: the kinds their misses belonged to, written afresh.
+"""Every kinds file, one table: what each side of a kind must get from the patterns.
 
-Each kind (a household poison swallowed, suicide named with "how I'd do it", a countdown, a method
-question with no method word, reunion with a day said, means of the writer's world, plans said as
-ordinary life, someone in the room typed for, eyes shut at the wheel) is a few general patterns
-and signals in ``content/safety.yaml``, in every language where it is natural, with the calm
-twins that share its words. ``tests/data/safety_kinds.yaml`` holds both sides,
-``safety_round_h_kinds.yaml`` round H's kinds (with urgent bleeding), and
-``safety_method_kinds.yaml`` method and amount questions, a time chosen, the means of one's work
-and self-harm, in all eight languages. All are asked of the patterns alone: the learned layer
-may only raise a level, and what the whole detector does on calm messages is held in aggregate
-(tests/safety/test_learned.py).
+A kinds file (``tests/data/safety_*kinds*.yaml``) is a specification written by the engineer who
+wrote the patterns for it: for each side (crisis, calm, passive...), kinds of message, each a few
+lines written afresh, never a round's message. The sides, and what each must get, are
+:data:`SIDES`; every file may use any of them. All are asked of the patterns alone: the learned
+layer may only raise a level, and what the whole detector does on calm messages is held in
+aggregate (tests/safety/test_learned.py). The kinds the files name:
+
+- ``safety_kinds.yaml`` (rounds E-G): a household poison swallowed, suicide named with "how I'd do
+  it", a countdown, a method question with no method word, reunion with a day said, means of the
+  writer's world, plans said as ordinary life, someone in the room typed for, eyes shut at the wheel;
+- ``safety_round_h_kinds.yaml`` (round H): bleeding by the clock, everyday ligatures, a big dose
+  known, blades from a kit, medicines from work, terse places, one's own funeral, self-harm gone
+  too deep;
+- ``safety_method_kinds.yaml``: method and amount questions, a time chosen for oneself, the means of
+  one's own work said with capability, self-harm of every kind, in all eight languages;
+- ``safety_calm_kinds.yaml``: a crisis told as past and over, screening questions quoted, suicide as
+  a subject, a supporter's question, other people's figures of speech, letters to the baby; and
+  their crisis twins (a past story with a present risk, a screening question answered yes);
+- ``safety_passive_farewell_kinds.yaml``: passive wishes, farewells and final acts, with twins that
+  share their words (a chat's own end, a habit given up for good, a flight).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 
 import pytest
 import yaml
 
 from bot import PROJECT_ROOT
+from bot.safety.detector import SafetyResult
 from tests.feather_testkit import patterns_only
 
 DATA = PROJECT_ROOT / "tests" / "data"
-FILES = ("safety_kinds.yaml", "safety_round_h_kinds.yaml", "safety_method_kinds.yaml")
-"""Rounds E-G's kinds, round H's (bleeding by the clock, everyday ligatures, a big dose known,
-one bad day for them, blades from a kit, medicines from work, terse places, poisons asked about,
-one's own funeral, self-harm gone too deep), and the kinds the patterns own by grammar in all
-eight languages (method and amount questions, a time chosen for oneself, the means of one's own
-work said with capability, self-harm of every kind), each written afresh with its calm twins."""
-ALARMS = ("crisis", "medical")
-EXPECTED = {"crisis": "crisis", "medical": "medical"}
-"""What each side's messages must get; the calm side must get no alarm."""
+FILES = (
+    "safety_kinds.yaml",
+    "safety_round_h_kinds.yaml",
+    "safety_method_kinds.yaml",
+    "safety_calm_kinds.yaml",
+    "safety_passive_farewell_kinds.yaml",
+)
+
+
+@dataclass(frozen=True)
+class Side:
+    """What every line of a side must get: one of ``levels``, and ``concern`` when it is set."""
+
+    levels: tuple[str | None, ...]
+    meaning: str
+    concern: str | None = None
+
+    def accepts(self, result: SafetyResult) -> bool:
+        return result.level in self.levels and (self.concern is None or result.concern == self.concern)
+
+
+SIDES = {
+    "crisis": Side(("crisis",), "the crisis reply"),
+    "medical": Side(("medical",), "the medical reply"),
+    "passive": Side(("checkin", "crisis"), "at least the check-in (a passive wish)"),
+    "calm": Side((None, "checkin"), "no alarm (the gentle check-in is allowed)"),
+    "quiet": Side((None,), "nothing at all, not even the check-in"),
+    "supporter": Side((None, "checkin"), "no alarm, and the supporter's guidance", "other_person"),
+}
 
 
 @cache
 def kinds(name: str) -> dict[str, dict[str, list[str]]]:
-    return yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+    data: dict[str, dict[str, list[str]]] = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+    return data
 
 
-def _cases(*sides: str) -> list[tuple[str, str, str]]:
-    return [(name, side, kind) for name in FILES for side, by_kind in kinds(name).items() if side in sides
+def _cases() -> list[tuple[str, str, str]]:
+    return [(name, side, kind) for name in FILES for side, by_kind in kinds(name).items()
             for kind in sorted(by_kind)]
 
 
 @pytest.mark.parametrize("name", FILES)
 def test_each_file_has_known_sides_and_no_empty_kind(name: str) -> None:
     data = kinds(name)
-    assert "crisis" in data and "calm" in data and set(data) <= {"crisis", "medical", "calm"}
-    for side in data:
-        for kind, texts in data[side].items():
-            assert texts and all(isinstance(t, str) and t.strip() for t in texts), f"{side}/{kind}"
+    assert data and set(data) <= set(SIDES), f"{name}: unknown sides {set(data) - set(SIDES)}"
+    for side, by_kind in data.items():
+        assert by_kind, f"{name}: side {side} has no kinds"
+        for kind, texts in by_kind.items():
+            assert texts and all(isinstance(t, str) and t.strip() for t in texts), f"{name} {side}/{kind}"
 
 
-@pytest.mark.parametrize(("name", "side", "kind"), _cases("crisis", "medical"))
-def test_every_message_of_each_kind_gets_its_reply_from_the_patterns(name: str, side: str, kind: str) -> None:
-    misses = [f"  {patterns_only().assess(t).level}: {t}" for t in kinds(name)[side][kind]
-              if patterns_only().assess(t).level != EXPECTED[side]]
-    assert not misses, f"{name} {side}/{kind}: missed\n" + "\n".join(misses)
+@pytest.mark.parametrize(("name", "side", "kind"), _cases())
+def test_every_line_of_each_kind_gets_what_its_side_says(name: str, side: str, kind: str) -> None:
+    expected = SIDES[side]
+    wrong = [f"  {r.level} {r.concern}: {t}" for t in kinds(name)[side][kind]
+             if not expected.accepts(r := patterns_only().assess(t))]
+    assert not wrong, f"{name} {side}/{kind}: should get {expected.meaning}\n" + "\n".join(wrong)
 
 
-@pytest.mark.parametrize(("name", "side", "kind"), _cases("calm"))
-def test_the_calm_twins_raise_no_alarm(name: str, side: str, kind: str) -> None:
-    alarms = [f"  {patterns_only().assess(t).level}: {t}" for t in kinds(name)[side][kind]
-              if patterns_only().assess(t).level in ALARMS]
-    assert not alarms, f"{name} calm/{kind}: alarmed\n" + "\n".join(alarms)
+def test_a_side_table_that_can_fail() -> None:
+    """The sides tell their levels apart: a crisis result passes the crisis side and fails calm."""
+    crisis = patterns_only().assess("i have the pills ready and i'm going to take them all tonight")
+    assert SIDES["crisis"].accepts(crisis) and not SIDES["calm"].accepts(crisis)
+    assert not SIDES["quiet"].accepts(crisis) and not SIDES["supporter"].accepts(crisis)
 
 
 def test_screening_answered_no_is_a_check_in_at_most_and_a_yes_still_alarms() -> None:
@@ -80,7 +115,7 @@ def test_a_screening_line_quoted_is_calm_but_answered_yes_still_alarms() -> None
     """The questionnaire's line about harming oneself, ticked "never", is the past concern; the
     same line answered "sometimes" is a crisis."""
     line = "the questionnaire has a bit that says 'the thought of harming myself has occurred to me', i ticked "
-    assert patterns_only().assess(line + "never").level not in ALARMS
+    assert patterns_only().assess(line + "never").level not in ("crisis", "medical")
     assert patterns_only().assess(line + "sometimes").level == "crisis"
 
 
