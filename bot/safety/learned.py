@@ -27,9 +27,9 @@ bar on the calm messages of the blind rounds once measured (batches marked ``cal
 true``): near-misses and ordinary messages as people write them to Feather, the very messages the
 alarm must keep quiet on. Set on the twins, the crisis bar sat so high that on blind rounds left
 out it missed about one crisis message in ten that it could tell apart (docs/safety.md).
-Each bar is the median of three cross-validations, with the examples in three orders: the crisis
-bar is a high order statistic, and one cross-validation moved it by almost a logit when 25 calm
-lines were deleted (``REPEATS``).
+The model is the mean of three fitted with the examples in three orders, and the bars are set on
+held-out scores averaged the same way: one model's calm tail depends on the order it saw the
+examples in, and the crisis bar sits in that tail (``REPEATS``).
 Training runs at start-up in a few seconds, once per process; it is deterministic (a fixed seed).
 """
 
@@ -68,10 +68,14 @@ the bar sits just above the few most crisis-like calm messages of the blind roun
 share caught a few more crisis messages on a blind round left out, but alarmed on ordinary
 forum posts (shared/eval/dev_phrasings.yaml) and on the test sets' near-misses (docs/safety.md)."""
 REPEATS = 3
-"""Cross-validations (each with the examples in a different order) whose median sets each bar. The
-crisis bar sits at about the fifth-highest of ~1,600 calibration scores, an order statistic that one
-cross-validation sets noisily: deleting 25 random calm lines of ~8,450 moved it between 2.37 and
-3.31 (one order); the median of three orders moved between 2.72 and 3.05 (docs/safety.md)."""
+"""Models averaged, each fitted with the examples in its own order (``SEED + repeat``), and
+cross-validations whose held-out scores are averaged to set the bars. One model fitted by a few
+epochs of stochastic gradient descent depends on the order it saw the examples in: with the same
+examples, four orders put the crisis bar (about the seventh-highest of ~2,300 calibration scores)
+between 2.58 and 3.03 logits. Averaged, the calm tail is smoother and, at the same calm rate, the
+bar lets through far more of the crisis examples (docs/safety.md)."""
+TAIL = 0.05
+"""The share of the highest calibration scores the crisis bar's tail is fitted to (:func:`_tail_bar`)."""
 MIN_CALIBRATION = 200
 """Fewer calibration messages than this and the crisis bar is set on all the calm examples."""
 MIN_EXAMPLES = 50
@@ -136,14 +140,14 @@ class _Model:
     caught more crisis messages at the same rate of calm ones (docs/safety.md). Deterministic:
     the example order is shuffled by a fixed seed."""
 
-    def __init__(self, crisis: list[frozenset[str]], calm: list[frozenset[str]]) -> None:
+    def __init__(self, crisis: list[frozenset[str]], calm: list[frozenset[str]], seed: int = SEED) -> None:
         index: dict[str, int] = {}
         rows = [([index.setdefault(f, len(index)) for f in features], truth)
                 for examples, truth in ((crisis, 1.0), (calm, 0.0)) for features in examples]
         balance = len(calm) / max(1, len(crisis))
         w = [0.0] * len(index)
         bias = 0.0
-        shuffle = random.Random(SEED).shuffle
+        shuffle = random.Random(seed).shuffle
         for epoch in range(EPOCHS):
             shuffle(rows)
             rate = LEARNING_RATE / (1 + epoch / 2)
@@ -164,6 +168,19 @@ class _Model:
     def score(self, features: frozenset[str] | set[str]) -> float:
         weights = self.weights
         return self.bias + sum(weights.get(f, 0.0) for f in features)
+
+    @classmethod
+    def averaged(cls, models: list[_Model]) -> _Model:
+        """One model whose score is the mean of ``models``' scores (the mean of linear models is
+        the linear model of the mean weights), so an ensemble costs nothing to score."""
+        mean = cls.__new__(cls)
+        weights: dict[str, float] = {}
+        for model in models:
+            for feature, weight in model.weights.items():
+                weights[feature] = weights.get(feature, 0.0) + weight / len(models)
+        mean.weights = weights
+        mean.bias = sum(model.bias for model in models) / len(models)
+        return mean
 
 
 @dataclass(frozen=True)
@@ -206,7 +223,8 @@ class LearnedSafety:
             ordinary = [self.features(normaliser.normalise(t).split()) for t in examples.ordinary]
             marked = [t in examples.calibration for t in examples.calm]
             cv, bars = self._thresholds(crisis, calm, ordinary, marked)
-            trained = _Trained(cv, bars, _Model(crisis, calm + ordinary))
+            model = _Model.averaged([_Model(crisis, calm + ordinary, SEED + repeat) for repeat in range(REPEATS)])
+            trained = _Trained(cv, bars, model)
             _TRAINED[key] = trained
         self.cross_validation = trained.cross_validation
         self.bars = trained.bars
@@ -283,48 +301,51 @@ class LearnedSafety:
     def _thresholds(crisis: list[frozenset[str]], calm: list[frozenset[str]],
                     ordinary: list[frozenset[str]], calibration: list[bool],
                     ) -> tuple[CrossValidation, Bars]:
-        """The two bars, each the median of ``REPEATS`` cross-validations with the examples in a
-        different order: the check-in bar on all the written calm examples' scores, the crisis bar
-        on the calibration messages' scores (``calibration[i]``: calm example i is one), or on all
-        the written calm examples when there are too few of them. Never on the content's phrases
-        (far easier than a near-miss). The counts are the first (unshuffled) repeat's."""
+        """The two bars, on every example's held-out score averaged over ``REPEATS``
+        cross-validations (each with its own folds and its own order of examples, as the final
+        model is the mean of as many models): the check-in bar on all the written calm examples'
+        scores, the crisis bar on the calibration messages' scores (``calibration[i]``: calm
+        example i is one), or on all the written calm examples when there are too few of them.
+        Never on the content's phrases (far easier than a near-miss)."""
         runs = [_held_out(crisis, calm, ordinary, repeat) for repeat in range(REPEATS)]
-        bars = [_bars(held[:len(calm)], calibration) for _, held in runs]
-        checkin_bar = sorted(b.checkin for b in bars)[len(bars) // 2]
-        crisis_bar = max(sorted(b.crisis for b in bars)[len(bars) // 2], checkin_bar)
-        crisis_scores, held = runs[0]
+        crisis_scores = [sum(scores) / len(runs) for scores in zip(*(c for c, _ in runs), strict=True)]
+        held = [sum(scores) / len(runs) for scores in zip(*(h for _, h in runs), strict=True)]
         calm_scores, ordinary_scores = held[:len(calm)], held[len(calm):]
+        bars = _bars(calm_scores, calibration)
         calibrating = _calibrating(calm_scores, calibration)
         cv = CrossValidation(
             crisis_total=len(crisis_scores), calm_total=len(calm_scores),
             calibration_total=len(calibrating),
-            calibration_checkin=sum(s > checkin_bar for s in calibrating),
-            calibration_crisis=sum(s > crisis_bar for s in calibrating),
-            crisis_checkin=sum(s > checkin_bar for s in crisis_scores),
-            crisis_crisis=sum(s > crisis_bar for s in crisis_scores),
-            calm_checkin=sum(s > checkin_bar for s in calm_scores),
-            calm_crisis=sum(s > crisis_bar for s in calm_scores),
+            calibration_checkin=sum(s > bars.checkin for s in calibrating),
+            calibration_crisis=sum(s > bars.crisis for s in calibrating),
+            crisis_checkin=sum(s > bars.checkin for s in crisis_scores),
+            crisis_crisis=sum(s > bars.crisis for s in crisis_scores),
+            calm_checkin=sum(s > bars.checkin for s in calm_scores),
+            calm_crisis=sum(s > bars.crisis for s in calm_scores),
             ordinary_total=len(ordinary_scores),
-            ordinary_checkin=sum(s > checkin_bar for s in ordinary_scores),
-            ordinary_crisis=sum(s > crisis_bar for s in ordinary_scores),
+            ordinary_checkin=sum(s > bars.checkin for s in ordinary_scores),
+            ordinary_crisis=sum(s > bars.crisis for s in ordinary_scores),
         )
-        return cv, Bars(checkin_bar, crisis_bar)
+        return cv, bars
 
 
 def _held_out(crisis: list[frozenset[str]], calm: list[frozenset[str]], ordinary: list[frozenset[str]],
               repeat: int) -> tuple[list[float], list[float]]:
     """Every example scored by a model that never saw it: the crisis examples' scores, and the
-    calm examples' then the content phrases' scores by position. Repeat 0 folds by position mod
-    FOLDS; a later repeat first shuffles the positions (a fixed seed), so it folds differently."""
+    calm examples' then the content phrases' scores, by position. Repeat 0 folds by position mod
+    FOLDS; a later repeat first shuffles the positions (a fixed seed), so it folds differently, and
+    its models see the examples in their own order (``SEED + repeat``)."""
     negatives = calm + ordinary
     fold_of_crisis = _folds(len(crisis), repeat)
     fold_of_negative = _folds(len(negatives), repeat)
-    crisis_scores: list[float] = []
+    crisis_scores = [0.0] * len(crisis)
     held = [0.0] * len(negatives)
     for fold in range(FOLDS):
         model = _Model([f for i, f in enumerate(crisis) if fold_of_crisis[i] != fold],
-                       [f for i, f in enumerate(negatives) if fold_of_negative[i] != fold])
-        crisis_scores += [model.score(f) for i, f in enumerate(crisis) if fold_of_crisis[i] == fold]
+                       [f for i, f in enumerate(negatives) if fold_of_negative[i] != fold], SEED + repeat)
+        for i, f in enumerate(crisis):
+            if fold_of_crisis[i] == fold:
+                crisis_scores[i] = model.score(f)
         for i, f in enumerate(negatives):
             if fold_of_negative[i] == fold:
                 held[i] = model.score(f)
@@ -347,16 +368,29 @@ def _calibrating(calm_scores: list[float], calibration: list[bool]) -> list[floa
 
 
 def _bars(calm_scores: list[float], calibration: list[bool]) -> Bars:
-    """One cross-validation's bars: the check-in bar at CHECKIN_FALSE_RATE of the calm scores, the
-    crisis bar at CRISIS_FALSE_RATE of the calibration messages' scores (never below the other)."""
+    """The bars on held-out scores: the check-in bar at CHECKIN_FALSE_RATE of the calm scores, the
+    crisis bar where the calibration messages' tail (:func:`_tail_bar`) puts CRISIS_FALSE_RATE
+    of them (never below the other)."""
     calibrating = _calibrating(calm_scores, calibration)
     blind = sorted(calibrating if len(calibrating) >= MIN_CALIBRATION else calm_scores, reverse=True)
+    ranked = sorted(calm_scores, reverse=True)
+    checkin_bar = ranked[min(int(CHECKIN_FALSE_RATE * len(ranked)), len(ranked) - 1)] if ranked else 0.0
+    return Bars(checkin_bar, max(_tail_bar(blind, CRISIS_FALSE_RATE), checkin_bar))
 
-    def bar(ranked: list[float], rate: float) -> float:
+
+def _tail_bar(ranked: list[float], rate: float) -> float:
+    """The score above which ``rate`` of these (highest first) would lie, read from an exponential
+    fitted to their top ``TAIL``: the threshold ``u`` is the score at TAIL, the scale ``beta`` the
+    mean excess over it, and ``u + beta * ln(TAIL / rate)`` the bar (a peaks-over-threshold fit with
+    a zero shape). Why not the score at ``rate`` itself: at 0.3% of ~2,300 messages that is the
+    seventh-highest, and which calm message happens to score seventh moved it between 2.25 and 3.16
+    logits when only the examples' order changed; the fitted tail moved between 2.62 and 2.71."""
+    exceed = int(TAIL * len(ranked))
+    if exceed < 2 or rate >= TAIL:
         return ranked[min(int(rate * len(ranked)), len(ranked) - 1)] if ranked else 0.0
-
-    checkin_bar = bar(sorted(calm_scores, reverse=True), CHECKIN_FALSE_RATE)
-    return Bars(checkin_bar, max(bar(blind, CRISIS_FALSE_RATE), checkin_bar))
+    threshold = ranked[exceed]
+    scale = sum(score - threshold for score in ranked[:exceed]) / exceed
+    return threshold + scale * math.log(TAIL / rate)
 
 
 # ---------------------------------------------------------------------------- content file

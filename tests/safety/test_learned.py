@@ -60,7 +60,10 @@ def test_cross_validation_on_its_own_examples() -> None:
     # the check-in bar is set on all the written calm examples, the crisis bar on the blind rounds'
     assert cv.calm_checkin <= CHECKIN_FALSE_RATE * cv.calm_total + 1
     assert cv.calibration_total >= 500
-    assert cv.calibration_crisis <= CRISIS_FALSE_RATE * cv.calibration_total + 1
+    # the crisis bar is read from a tail fitted to the calibration scores, so the count above it is
+    # near the rate, not exactly at it: neither far above (alarms) nor none (a bar set out of reach)
+    expected = CRISIS_FALSE_RATE * cv.calibration_total
+    assert 1 <= cv.calibration_crisis <= 1.5 * expected + 2
     layer_levels = [layer.level(real_core().normaliser.normalise(t)) for t in _content_phrases()]
     assert "crisis" not in layer_levels  # the content's own phrases never get the crisis reply
     assert cv.crisis_checkin >= 0.4 * cv.crisis_total  # it must be worth having
