@@ -24,6 +24,7 @@ from typing import Literal
 from bot.safety.config import CONCERNS, LEVELS, SafetyConfig
 from bot.safety.dispatch import Entry
 from bot.safety.learned import LearnedSafety
+from bot.safety.rate import fast_by_the_clock
 from bot.text.normalise import MAX_INPUT_CHARS, Normaliser
 
 SafetyLevel = Literal["crisis", "medical", "checkin"]
@@ -283,7 +284,22 @@ class SafetyDetector:
                         scan.concerns.append(action)
                     if action in CONCERNS and level == "crisis":
                         scan.placed = scan.placed or language
+        if "medical" not in scan.more:
+            self._by_the_clock(norm, starts, memo, scan)
         return scan
+
+    def _by_the_clock(self, norm: str, starts: list[int],
+                      memo: dict[tuple[str, int], list[tuple[str, int]]], scan: _Scan) -> None:
+        """Pads counted between two clock times, a pad an hour or faster (:mod:`bot.safety.rate`):
+        urgent medical unless a medical guard overlaps what was read."""
+        span = fast_by_the_clock(norm)
+        if span is None:
+            return
+        k = max(j for j, pos in enumerate(starts) if pos <= span[0])
+        if self._guard("medical", "en", norm, starts, k, span[1], memo) is None:
+            scan.more["medical"] = "en"
+        else:
+            scan.stopped = True
 
     def _judge(self, entry: Entry, norm: str, starts: list[int], k: int,
                memo: dict[tuple[str, int], list[tuple[str, int]]]) -> list[tuple[str, str, str | None]]:

@@ -19,7 +19,11 @@ aggregate (tests/safety/test_learned.py). The kinds the files name:
   a subject, a supporter's question, other people's figures of speech, letters to the baby; and
   their crisis twins (a past story with a present risk, a screening question answered yes);
 - ``safety_passive_farewell_kinds.yaml``: passive wishes, farewells and final acts, with twins that
-  share their words (a chat's own end, a habit given up for good, a flight).
+  share their words (a chat's own end, a habit given up for good, a flight);
+- ``safety_medical_passive_kinds.yaml``: bleeding by the clock or without a bleeding word, soaked
+  through clothes in minutes, told by a partner or a parent, in eight languages; a terse
+  temperature beside a recent loss; passive wishes (woken "at all", disappearing, a flight, relief
+  at an imagined death), with their calm twins.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ FILES = (
     "safety_calm_kinds.yaml",
     "safety_passive_farewell_kinds.yaml",
     "safety_calm_kinds_2.yaml",
+    "safety_medical_passive_kinds.yaml",
 )
 
 
