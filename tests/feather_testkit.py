@@ -526,7 +526,7 @@ def clean_env(**extra: str) -> dict[str, str]:
 
 
 def run_bot(*args: str, stdin: str | None = None, env: dict[str, str] | None = None,
-            timeout: float = 30) -> subprocess.CompletedProcess[str]:
+            timeout: float = 90) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, str(RUN_BOT), *args],
         input=stdin, stdin=None if stdin is not None else subprocess.DEVNULL,

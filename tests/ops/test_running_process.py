@@ -83,7 +83,7 @@ def api() -> Iterator[FakeBotApi]:
 def says(api: FakeBotApi, text: str) -> str:
     api.mark()
     api.send_text(USER, text)
-    return api.wait_for_messages(USER, 1, timeout=30)[0].plain_text or ""
+    return api.wait_for_messages(USER, 1, timeout=90)[0].plain_text or ""
 
 
 def test_polling_start_line_health_reload_and_ctrl_c(tmp_path: Path, api: FakeBotApi) -> None:

@@ -98,7 +98,7 @@ MAX_TEXT_LENGTH = 4096
 MAX_CAPTION_LENGTH = 1024
 MAX_CALLBACK_DATA_BYTES = 64
 MAX_BODY_BYTES = 60 * 1024 * 1024
-WAIT_SECONDS = 30.0
+WAIT_SECONDS = 60.0
 """How long the wait helpers wait by default. They return the moment their condition holds, so
 this only bounds a test that is failing anyway; it is generous because on a loaded machine
 (CI, a shared 2-core box) a reply that takes 50 ms alone can take seconds."""
