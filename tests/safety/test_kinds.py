@@ -19,7 +19,9 @@ aggregate (tests/safety/test_learned.py). The kinds the files name:
   a subject, a supporter's question, other people's figures of speech, letters to the baby; and
   their crisis twins (a past story with a present risk, a screening question answered yes);
 - ``safety_passive_farewell_kinds.yaml``: passive wishes, farewells and final acts, with twins that
-  share their words (a chat's own end, a habit given up for good, a flight).
+  share their words (a chat's own end, a habit given up for good, a flight);
+- ``safety_harm_kinds.yaml``: self-harm in every form (skin scrubbed raw, the head hit, cuts said
+  by how, hair torn out) and someone else in danger now in all eight languages (side ``now``).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ FILES = (
     "safety_method_kinds.yaml",
     "safety_calm_kinds.yaml",
     "safety_passive_farewell_kinds.yaml",
+    "safety_harm_kinds.yaml",
 )
 
 
@@ -63,6 +66,7 @@ SIDES = {
     "calm": Side((None, "checkin"), "no alarm (the gentle check-in is allowed)"),
     "quiet": Side((None,), "nothing at all, not even the check-in"),
     "supporter": Side((None, "checkin"), "no alarm, and the supporter's guidance", "other_person"),
+    "now": Side(("crisis",), "the crisis reply for someone else in danger now", "other_now"),
 }
 
 
