@@ -68,10 +68,11 @@ def _who_to_call(turn: Turn) -> OutMessage:
     return OutMessage(_crisis_block(turn, country))
 
 
-def _language_line(turn: Turn, language: str | None) -> list[OutMessage]:
-    """The short line in their language, when the message was in one we have a line for."""
-    if language in TRANSLATED and turn.words.has(f"crisis_lang_{language}"):
-        return [OutMessage(turn.text(f"crisis_lang_{language}").strip())]
+def _language_line(turn: Turn, language: str | None, prefix: str = "crisis_lang") -> list[OutMessage]:
+    """The short line in their language, when the message was in one we have a line for
+    (``supporter_now_lang`` for someone else in danger now)."""
+    if language in TRANSLATED and turn.words.has(f"{prefix}_{language}"):
+        return [OutMessage(turn.text(f"{prefix}_{language}").strip())]
     return []
 
 
@@ -126,11 +127,13 @@ def crisis_again_messages(turn: Turn, language: str | None = None) -> list[OutMe
             OutMessage(turn.text("watch_again_outro").strip(), _safety_buttons(words))]
 
 
-def supporter_now_messages(turn: Turn) -> list[OutMessage]:
+def supporter_now_messages(turn: Turn, language: str | None = None) -> list[OutMessage]:
     """Someone else in danger now, told by the person worried about them: call the emergency
     number for them first (every country's before a country is known), then what helps while
-    help is on its way, and the lines. Not the writer's own crisis: no "are you safe?"."""
-    return [OutMessage(turn.text("supporter_now").strip()), *_lines_to_pass_on(turn),
+    help is on its way, and the lines. Not the writer's own crisis: no "are you safe?". Told in
+    another language, a short line in it comes first."""
+    return [*_language_line(turn, language, "supporter_now_lang"),
+            OutMessage(turn.text("supporter_now").strip()), *_lines_to_pass_on(turn),
             OutMessage(turn.text("supporter_now_meanwhile").strip())]
 
 
@@ -165,7 +168,8 @@ def safety_reply(turn: Turn, result: SafetyResult) -> Reply:
     danger is someone else: the writer gets what to do for them)."""
     now = turn.incoming.now
     if result.level == "crisis" and result.concern == "other_now":  # the writer is not the one at risk
-        return turn.reply(*supporter_now_messages(turn), events=["crisis_response_sent", "supporter_urgent_sent"])
+        return turn.reply(*supporter_now_messages(turn, result.language),
+                          events=["crisis_response_sent", "supporter_urgent_sent"])
     if result.level == "crisis":
         if watch.listening(turn.state):  # already on watch: the short reply that remembers
             return _crisis_again(turn, result.language)

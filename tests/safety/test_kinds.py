@@ -24,6 +24,8 @@ aggregate (tests/safety/test_learned.py). The kinds the files name:
   through clothes in minutes, told by a partner or a parent, in eight languages; a terse
   temperature beside a recent loss; passive wishes (woken "at all", disappearing, a flight, relief
   at an imagined death), with their calm twins.
+- ``safety_harm_kinds.yaml``: self-harm in every form (skin scrubbed raw, the head hit, cuts said
+  by how, hair torn out) and someone else in danger now in all eight languages (side ``now``).
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ FILES = (
     "safety_passive_farewell_kinds.yaml",
     "safety_calm_kinds_2.yaml",
     "safety_medical_passive_kinds.yaml",
+    "safety_harm_kinds.yaml",
 )
 
 
@@ -69,6 +72,7 @@ SIDES = {
     "calm": Side((None, "checkin"), "no alarm (the gentle check-in is allowed)"),
     "quiet": Side((None,), "nothing at all, not even the check-in"),
     "supporter": Side((None, "checkin"), "no alarm, and the supporter's guidance", "other_person"),
+    "now": Side(("crisis",), "the crisis reply for someone else in danger now", "other_now"),
 }
 
 
