@@ -41,6 +41,7 @@ FILES = (
     "safety_method_kinds.yaml",
     "safety_calm_kinds.yaml",
     "safety_passive_farewell_kinds.yaml",
+    "safety_plans_kinds.yaml",
 )
 
 
