@@ -50,6 +50,7 @@ FILES = (
     "safety_calm_kinds_2.yaml",
     "safety_medical_passive_kinds.yaml",
     "safety_harm_kinds.yaml",
+    "safety_plans_kinds.yaml",
 )
 
 
