@@ -1,7 +1,8 @@
 """The safety check on blind-written messages: the floors that must hold.
 
 The blind rounds (issue 11, below): A to Q were each measured once, then folded, so their floors
-are regression checks (docs/safety.md has each first measurement).
+are regression checks (docs/safety.md has each first measurement); R, S and T are the latest
+held-out measurement, held exactly.
 tests/data/safety_heldout.yaml was an earlier held-out set: measured, reported in docs/safety.md,
 then folded into development, so its floors are a regression check now (its full figures:
 benchmarks/heldout.py). Do not tune the detector against them; a next held-out measurement needs
@@ -77,15 +78,22 @@ FLOORS = {
     "f": Floor(crisis=112, medical=40, calm_alarmed=1, note="folded: regression"),
     "g": Floor(crisis=112, medical=40, calm_alarmed=1, note="folded: regression"),
     "h": Floor(crisis=106, medical=37, calm_alarmed=3, note="folded: regression"),
-    "i": Floor(crisis=108, medical=40, calm_alarmed=1, note="folded: regression"),
+    "i": Floor(crisis=110, medical=40, calm_alarmed=1, note="folded: regression"),
     "j": Floor(crisis=113, medical=40, calm_alarmed=1, note="folded: regression"),
-    "k": Floor(crisis=112, medical=40, calm_alarmed=1, note="folded: regression"),
+    "k": Floor(crisis=113, medical=40, calm_alarmed=1, note="folded: regression"),
     "l": Floor(crisis=113, medical=40, calm_alarmed=1, note="folded: regression"),
-    "m": Floor(crisis=107, medical=39, calm_alarmed=3, note="folded: regression"),
-    "n": Floor(crisis=105, medical=39, calm_alarmed=1, note="folded: regression"),
-    "o": Floor(crisis=110, medical=37, calm_alarmed=6, note="folded: regression"),
-    "p": Floor(crisis=110, medical=40, calm_alarmed=4, note="folded: regression"),
-    "q": Floor(crisis=110, medical=38, calm_alarmed=4, note="folded: regression"),
+    "m": Floor(crisis=112, medical=40, calm_alarmed=1, note="folded: regression"),
+    "n": Floor(crisis=113, medical=40, calm_alarmed=1, note="folded: regression"),
+    "o": Floor(crisis=113, medical=40, calm_alarmed=1, note="folded: regression"),
+    "p": Floor(crisis=113, medical=40, calm_alarmed=1, note="folded: regression"),
+    "q": Floor(crisis=113, medical=40, calm_alarmed=1, note="folded: regression"),
+    # the final held-out measurement of issue 11's fourth session: measured ONCE at 44cee1f, after all
+    # of that work, never tuned on, not in the learned layer's examples. Their floors are exactly
+    # what was measured (docs/safety.md, "The fourth final measurement"); fold them only once a
+    # fresh blind round exists for the next measurement.
+    "r": Floor(crisis=100, medical=36, calm_alarmed=3, note="held out: measured once"),
+    "s": Floor(crisis=104, medical=40, calm_alarmed=3, note="held out: measured once"),
+    "t": Floor(crisis=100, medical=39, calm_alarmed=2, note="held out: measured once"),
 }
 
 
