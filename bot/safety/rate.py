@@ -34,7 +34,8 @@ def _clock(x: str) -> str:
             rf"|quarter to (?P<qt{x}>[1-9]|1[0-2]))")
 
 
-_PART = r"(?: (?P<part{x}>this morning|in the morning|this afternoon|in the afternoon|this evening|in the evening|tonight|last night))?"
+_PART = (r"(?: (?P<part{x}>this morning|in the morning|this afternoon|in the afternoon|this evening"
+         r"|in the evening|tonight|last night))?")
 
 FROM = re.compile(
     r"\b(?:since|from|between|starting at|started at|began at|starting around)(?: \w+){0,3}?"
@@ -43,7 +44,8 @@ FROM = re.compile(
 TO = re.compile(
     r"\b(?:it is|it s|its|now it is|now its|and now|now|by|till|until|til|to|it is now|it s now|and it is"
     r"|and it s|now at|still only|yet it is|and)"
-    r" (?:only |just |nearly |almost |about |around |gone |not even |barely |already |just gone |not yet |hardly |half )?"
+    r" (?:only |just |nearly |almost |about |around |gone |not even |barely |already |just gone |not yet "
+    r"|hardly |half )?"
     + _clock("b") + r"\b" + _PART.format(x="b")
     + r"(?! (?:\w+ )?(?:pads|towels|times|days|weeks|hours|hrs|mins|minutes|pounds|quid|people|of)\b)"
     r"|\b" + _clock("c") + r" now\b")
