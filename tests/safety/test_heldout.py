@@ -88,9 +88,10 @@ FLOORS = {
     "p": Floor(crisis=113, medical=40, calm_alarmed=1, note="folded: regression"),
     "q": Floor(crisis=113, medical=40, calm_alarmed=1, note="folded: regression"),
     # the final held-out measurement of issue 11's fourth session: measured ONCE at 44cee1f, after all
-    # of that work, never tuned on, not in the learned layer's examples. Their floors are exactly
-    # what was measured (docs/safety.md, "The fourth final measurement"); fold them only once a
-    # fresh blind round exists for the next measurement.
+    # of that work, not in the learned layer's examples. Their floors are exactly what was measured
+    # (docs/safety.md, "The fourth final measurement"). After the measurement their misses were read
+    # and one kind was mended (a phone "off" written "phones off"), so they are development data
+    # now: fold them at the next session's start, once fresh blind rounds exist to measure on.
     "r": Floor(crisis=100, medical=36, calm_alarmed=3, note="held out: measured once"),
     "s": Floor(crisis=104, medical=40, calm_alarmed=3, note="held out: measured once"),
     "t": Floor(crisis=100, medical=39, calm_alarmed=2, note="held out: measured once"),
