@@ -374,8 +374,13 @@ def _bars(calm_scores: list[float], calibration: list[bool]) -> Bars:
     calibrating = _calibrating(calm_scores, calibration)
     blind = sorted(calibrating if len(calibrating) >= MIN_CALIBRATION else calm_scores, reverse=True)
     ranked = sorted(calm_scores, reverse=True)
-    checkin_bar = ranked[min(int(CHECKIN_FALSE_RATE * len(ranked)), len(ranked) - 1)] if ranked else 0.0
+    checkin_bar = _score_at(ranked, CHECKIN_FALSE_RATE)
     return Bars(checkin_bar, max(_tail_bar(blind, CRISIS_FALSE_RATE), checkin_bar))
+
+
+def _score_at(ranked: list[float], rate: float) -> float:
+    """The score ``rate`` of the way down these scores (highest first); 0.0 for none."""
+    return ranked[min(int(rate * len(ranked)), len(ranked) - 1)] if ranked else 0.0
 
 
 def _tail_bar(ranked: list[float], rate: float) -> float:
@@ -387,7 +392,7 @@ def _tail_bar(ranked: list[float], rate: float) -> float:
     logits when only the examples' order changed; the fitted tail moved between 2.62 and 2.71."""
     exceed = int(TAIL * len(ranked))
     if exceed < 2 or rate >= TAIL:
-        return ranked[min(int(rate * len(ranked)), len(ranked) - 1)] if ranked else 0.0
+        return _score_at(ranked, rate)
     threshold = ranked[exceed]
     scale = sum(score - threshold for score in ranked[:exceed]) / exceed
     return threshold + scale * math.log(TAIL / rate)
